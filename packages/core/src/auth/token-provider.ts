@@ -1,0 +1,133 @@
+import { apiUrl, type Environment } from '../environments.js';
+import { CesceAuthError, NetworkError } from '../errors.js';
+import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
+import { z } from 'zod';
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  /** Required in PRE and PRO; not issued in sandbox [seed]. */
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface TokenProviderOptions {
+  environment: Environment;
+  credentials: Credentials;
+  /** Space-separated scopes; default "create read update delete" (the portal's example order). */
+  scope?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** Seconds before `expires_in` at which a cached token is renewed (default 60, like the known client). */
+  renewBeforeSeconds?: number | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+  clock?: (() => number) | undefined;
+}
+
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.coerce.number().int().positive().optional(),
+  scope: z.string().optional(),
+});
+
+export interface AccessToken {
+  value: string;
+  expiresAt: number;
+  scope: string | undefined;
+}
+
+/**
+ * OAuth2 password grant ([portal]). The token is cached until shortly before `expires_in`;
+ * concurrent callers share one refresh in flight. Secrets never leave this object in errors.
+ */
+export class TokenProvider {
+  private cached: AccessToken | undefined;
+  private inFlight: Promise<AccessToken> | undefined;
+  private readonly clock: () => number;
+  private readonly fetchImpl: typeof globalThis.fetch;
+  /** Number of token requests sent (for reports and benchmarks). */
+  requests = 0;
+
+  constructor(private readonly options: TokenProviderOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+  }
+
+  get url(): string {
+    return apiUrl(this.options.environment, 'oauth2', 'token');
+  }
+
+  async getToken(): Promise<AccessToken> {
+    const renew = (this.options.renewBeforeSeconds ?? 60) * 1000;
+    if (this.cached && this.clock() < this.cached.expiresAt - renew) return this.cached;
+    this.inFlight ??= this.requestToken().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Drops the cached token if it is still `token` (after a 401), so the next call fetches a new one. */
+  invalidate(token: string): void {
+    if (this.cached?.value === token) this.cached = undefined;
+  }
+
+  private async requestToken(): Promise<AccessToken> {
+    const { credentials, environment } = this.options;
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      scope: this.options.scope ?? 'create read update delete',
+    });
+    if (credentials.username) form.set('username', credentials.username);
+    if (credentials.password) form.set('password', credentials.password);
+    const url = this.url;
+    this.requests += 1;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new NetworkError(url, timedOut ? 'Cesce token request timed out' : 'Cesce token endpoint unreachable', {
+        timedOut,
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = {};
+    }
+    if (!response.ok) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const code = typeof b.error === 'string' ? b.error : b.httpCode !== undefined ? String(b.httpCode) : undefined;
+      const message =
+        (typeof b.error_description === 'string' && b.error_description) ||
+        (typeof b.moreInformation === 'string' && b.moreInformation) ||
+        (typeof b.httpMessage === 'string' && b.httpMessage) ||
+        response.statusText;
+      const entry = matchKnowledgeBase({ status: response.status, message, code, operation: 'token', environment: environment.name });
+      throw new CesceAuthError({ status: response.status, operation: 'token', cesceCode: code, cesceMessage: message, entry });
+    }
+    const parsed = tokenResponseSchema.safeParse(body);
+    if (!parsed.success) {
+      const entry = matchKnowledgeBase({ status: 0, operation: 'token' });
+      throw new CesceAuthError({
+        status: response.status,
+        operation: 'token',
+        cesceMessage: 'the token endpoint answered without an access_token',
+        entry,
+      });
+    }
+    const expiresIn = parsed.data.expires_in ?? 3600;
+    this.cached = { value: parsed.data.access_token, expiresAt: this.clock() + expiresIn * 1000, scope: parsed.data.scope };
+    return this.cached;
+  }
+}

@@ -1,0 +1,60 @@
+import { TokenProvider, type Credentials } from './auth/token-provider.js';
+import { parseContractNumber, type ContractNumber } from './contract-number.js';
+import { ClassificationsApi } from './domains/classifications/operations.js';
+import { SalesApi } from './domains/sales/operations.js';
+import { resolveEnvironment, type Environment, type EnvironmentName } from './environments.js';
+import { CesceHttp, type RetryPolicy } from './http/cesce-http.js';
+
+export interface CesceClientOptions {
+  environment: EnvironmentName;
+  /** Overrides the environment's base URL (e.g. the local emulator). */
+  baseUrl?: string | undefined;
+  contractNo: string;
+  credentials: Credentials;
+  scope?: string | undefined;
+  timeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+  clock?: (() => number) | undefined;
+}
+
+/** One object exposing the Cesce API domains for one contract (policy). */
+export class CesceClient {
+  readonly environment: Environment;
+  readonly contract: ContractNumber;
+  readonly tokens: TokenProvider;
+  readonly classifications: ClassificationsApi;
+  readonly sales: SalesApi;
+  private readonly http: CesceHttp;
+
+  constructor(options: CesceClientOptions) {
+    this.contract = parseContractNumber(options.contractNo);
+    this.environment = resolveEnvironment(options.environment, { baseUrl: options.baseUrl });
+    if (this.environment.requiresUserCredentials && !(options.credentials.username && options.credentials.password)) {
+      throw new TypeError(`Environment '${options.environment}' needs a username and password (sent by email from noreply@cesce.es).`);
+    }
+    this.tokens = new TokenProvider({
+      environment: this.environment,
+      credentials: options.credentials,
+      scope: options.scope,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+      clock: options.clock,
+    });
+    this.http = new CesceHttp({
+      environment: this.environment,
+      tokens: this.tokens,
+      contractNo: this.contract.value,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      fetch: options.fetch,
+    });
+    this.classifications = new ClassificationsApi(this.http);
+    this.sales = new SalesApi(this.http);
+  }
+
+  /** Requests sent so far: API calls and token requests. */
+  get requestCounts(): { api: number; token: number } {
+    return { api: this.http.requests, token: this.tokens.requests };
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Pieces shared by every Cesce API body. Known shapes come from the Movements envelope
+ * ([third-party-client]): `error: { errorCode, errorDescription }` with `"0"` meaning OK, and every
+ * value a string. Using the same envelope for the other APIs is [inferred].
+ */
+export const errorEnvelopeSchema = z.object({
+  errorCode: z.coerce.string(),
+  errorDescription: z.string().nullish(),
+});
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+
+/** A Cesce decimal: "100000,00" (decimal comma). Dots are tolerated on input. */
+export const cesceDecimalSchema = z
+  .string()
+  .regex(/^-?\d+(?:[.,]\d{1,6})?$/, { message: 'expected a decimal amount such as "1234,56"' });
+
+/** A Cesce date: `yyyyMMdd`, or "0" for none. */
+export const cesceDateSchema = z.string().regex(/^(?:\d{8}|0)$/, { message: 'expected a date as yyyyMMdd' });
+
+/** Body of every error answer from the emulator and, as far as known, from Cesce ([inferred]). */
+export const errorBodySchema = z.object({ error: errorEnvelopeSchema });
+
+/** IBM API Connect gateway errors ([inferred]): bad/expired token, missing subscription, rate limit. */
+export const gatewayErrorBodySchema = z.object({
+  httpCode: z.coerce.string(),
+  httpMessage: z.string(),
+  moreInformation: z.string().optional(),
+});
+
+/** OAuth2 token endpoint errors (RFC 6749 §5.2). */
+export const oauthErrorBodySchema = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+});
+
+/** Operations known to this client; used for knowledge-base matching and scopes. */
+export type OperationId =
+  | 'token'
+  | 'classifications.query'
+  | 'classifications.create'
+  | 'sales.create'
+  | 'sales.list'
+  | 'sales.consult';
+
+/** Scope each operation needs ([inferred]; the portal does not document the mapping). */
+export const OPERATION_SCOPES: Record<OperationId, 'read' | 'create' | 'update' | 'delete' | null> = {
+  token: null,
+  'classifications.query': 'read',
+  'classifications.create': 'create',
+  'sales.create': 'create',
+  'sales.list': 'read',
+  'sales.consult': 'read',
+};

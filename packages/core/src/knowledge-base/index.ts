@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './entries.js';
+export * from './matcher.js';
