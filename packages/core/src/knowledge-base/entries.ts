@@ -31,7 +31,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     status: 400,
     catalogueRef: '400-5',
     title: { es: 'Póliza vencida', en: 'Policy expired' },
-    recognise: [{ status: 400, messagePatterns: [/p[óo]liza.*vencid/i, /policy.*expired/i] }],
+    recognise: [{ status: 400, messagePatterns: [/p[óo]liza \S+ est[áa] vencida/i, /policy \S+ (has )?expired/i] }],
     cause: {
       es: 'La póliza ha vencido o la operación cae fuera de su periodo de vigencia.',
       en: 'The policy has expired, or the operation falls outside its validity period.',

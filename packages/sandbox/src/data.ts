@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { checkContractNumber, isIsoDate } from '@cesce-connect/core';
+
+/**
+ * The seed data file of the emulator, exactly as described in `docs/sandbox-data-format.md`:
+ * amounts are decimal strings with a dot ("150000.00"), dates are `YYYY-MM-DD`. The emulator
+ * converts to Cesce's wire formats ("150000,00", `yyyyMMdd`) at the HTTP edge only.
+ *
+ * A few optional fields beyond the documented format (marked "extension") let the state file,
+ * which is itself a valid data file, keep everything a request carried.
+ */
+
+/** Absolute path of the embedded demo data file (`packages/sandbox/data/demo.json`). This module
+ * sits directly under `src/` (and is bundled into `dist/index.js`), so `../data` is the package's
+ * `data/` folder in both cases. */
+export const DEFAULT_DATA_FILE: string = fileURLToPath(new URL('../data/demo.json', import.meta.url));
+
+const isoDate = z.string().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD' });
+const decimal = z.string().regex(/^-?\d+(?:\.\d+)?$/, { message: 'expected a decimal with a dot, e.g. "150000.00"' });
+const nonNegativeDecimal = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?$/, { message: 'expected a non-negative decimal with a dot, e.g. "150000.00"' });
+const contractNo = z.string().superRefine((value, ctx) => {
+  const r = checkContractNumber(value);
+  if (!r.ok || r.contract.value !== value) {
+    ctx.addIssue({ code: 'custom', message: `contract number ${r.ok ? `'${value}' is not canonical` : r.message}` });
+  }
+});
+
+export const SCOPES = ['create', 'read', 'update', 'delete'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const sandboxApplicationSchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  /** Only checked outside the sandbox catalog (PRE/PRO); sandbox does not issue them. */
+  username: z.string().optional(),
+  password: z.string().optional(),
+  scopes: z.array(z.enum(SCOPES)),
+  /** 'oauth', 'classifications', 'sales' (other names are kept but unused). */
+  products: z.array(z.string().min(1)),
+  policyholderTaxCode: z.string().min(1),
+});
+export type SandboxApplication = z.infer<typeof sandboxApplicationSchema>;
+
+export const sandboxClassificationSchema = z.object({
+  requestNo: z.string().min(1),
+  endorsementNo: z.string().min(1).nullable(),
+  taxCode: z.string().min(1),
+  countryCode: z.string().min(1),
+  companyName: z.string(),
+  customerReference: z.string().optional(),
+  creditLimitRequested: nonNegativeDecimal,
+  creditLimitGranted: nonNegativeDecimal,
+  currencyCode: z.string().min(1),
+  statusCode: z.string().min(1),
+  paymentTermsRequested: z.string().optional(),
+  paymentTermsGranted: z.string().optional(),
+  requestEntryDate: isoDate,
+  classificationDate: isoDate.nullish(),
+  effectiveDate: isoDate.nullish(),
+  validityDate: isoDate.nullish(),
+  cancellationDate: isoDate.nullish(),
+  // extension: identity fields a create request may carry
+  address: z.string().optional(),
+  city: z.string().optional(),
+  postalCode: z.string().optional(),
+  state: z.string().optional(),
+  paymentMethodRequestedCode: z.string().optional(),
+});
+export type SandboxClassification = z.infer<typeof sandboxClassificationSchema>;
+
+export const sandboxSaleSchema = z.object({
+  saleCesceReferenceNo: z.string().min(1),
+  endorsementNo: z.string().min(1),
+  invoiceNo: z.string().min(1),
+  invoiceDate: isoDate,
+  dueDate: isoDate,
+  /** Negative for credit notes. */
+  amount: decimal,
+  currencyCode: z.string().min(1),
+  originalInvoiceNo: z.string().nullish(),
+  declarationDate: isoDate,
+  // extension: optional fields a declaration may carry
+  taxCode: z.string().optional(),
+  countryCode: z.string().optional(),
+  customerReference: z.string().optional(),
+  subsidiaryCode: z.string().optional(),
+});
+export type SandboxSale = z.infer<typeof sandboxSaleSchema>;
+
+export const sandboxPolicySchema = z.object({
+  contractNo,
+  policyholderTaxCode: z.string().min(1),
+  policyholderName: z.string(),
+  effectiveDate: isoDate,
+  expiryDate: isoDate,
+  currencies: z.array(z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "EUR"' })),
+  options: z.object({
+    creditNotes: z.boolean(),
+    endorsements: z.boolean(),
+    maxPaymentTermDays: z.number().int().min(0),
+    rejectDuplicateInvoices: z.boolean().optional(),
+  }),
+  classificationRules: z.object({
+    autoGrantUpTo: nonNegativeDecimal,
+    grantPercent: z.number().min(0).max(100).optional(),
+    deniedTaxCodes: z.array(z.string()),
+    inProgressTaxCodes: z.array(z.string()),
+  }),
+  classifications: z.array(sandboxClassificationSchema),
+  sales: z.array(sandboxSaleSchema).optional(),
+});
+export type SandboxPolicy = z.infer<typeof sandboxPolicySchema>;
+
+export const sandboxDataSchema = z
+  .object({
+    description: z.string().optional(),
+    /** Token lifetime in seconds (default 3600, the IBM API Connect default). */
+    tokenTtlSeconds: z.number().int().positive().optional(),
+    applications: z.array(sandboxApplicationSchema),
+    policies: z.array(sandboxPolicySchema),
+  })
+  .superRefine((data, ctx) => {
+    const seen = new Map<string, number>();
+    data.applications.forEach((a, i) => {
+      if (seen.has(a.clientId)) {
+        ctx.addIssue({ code: 'custom', path: ['applications', i, 'clientId'], message: `duplicate clientId '${a.clientId}'` });
+      }
+      seen.set(a.clientId, i);
+    });
+    const contracts = new Set<string>();
+    const requestNos = new Set<string>();
+    const saleRefs = new Set<string>();
+    data.policies.forEach((p, i) => {
+      if (contracts.has(p.contractNo)) {
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'contractNo'], message: `duplicate contractNo '${p.contractNo}'` });
+      }
+      contracts.add(p.contractNo);
+      if (p.expiryDate < p.effectiveDate) {
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'expiryDate'], message: 'expiryDate is before effectiveDate' });
+      }
+      p.classifications.forEach((c, j) => {
+        if (requestNos.has(c.requestNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'classifications', j, 'requestNo'],
+            message: `duplicate requestNo '${c.requestNo}'`,
+          });
+        }
+        requestNos.add(c.requestNo);
+      });
+      (p.sales ?? []).forEach((s, j) => {
+        if (saleRefs.has(s.saleCesceReferenceNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'sales', j, 'saleCesceReferenceNo'],
+            message: `duplicate saleCesceReferenceNo '${s.saleCesceReferenceNo}'`,
+          });
+        }
+        saleRefs.add(s.saleCesceReferenceNo);
+      });
+    });
+  });
+export type SandboxData = z.infer<typeof sandboxDataSchema>;
+
+/** Formats a zod path as a JSON path: `$.policies[0].classifications[2].requestNo`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  return out;
+}
+
+/** Thrown when a data or state file cannot be read or does not validate. */
+export class SandboxDataError extends Error {
+  readonly file: string;
+  readonly issues: { path: string; message: string }[];
+
+  constructor(file: string, issues: { path: string; message: string }[]) {
+    super(`Invalid sandbox data file ${file}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'SandboxDataError';
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** Reads a JSON file and validates it with `schema`, naming the file and the JSON path of each problem. */
+export function readJsonFile<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SandboxDataError(file, [{ path: '$', message: `cannot read the file: ${(err as Error).message}` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SandboxDataError(file, [{ path: '$', message: `not valid JSON: ${(err as Error).message}` }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new SandboxDataError(
+      file,
+      parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** Loads and validates a seed data file (see `docs/sandbox-data-format.md`). */
+export function loadSandboxData(file: string = DEFAULT_DATA_FILE): SandboxData {
+  return readJsonFile(file, sandboxDataSchema);
+}
+
+/** Validates an in-memory data object, with the same error format (`source` names it). */
+export function parseSandboxData(data: unknown, source = '(options.data)'): SandboxData {
+  const parsed = sandboxDataSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new SandboxDataError(
+      source,
+      parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}

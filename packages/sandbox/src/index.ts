@@ -1,0 +1,30 @@
+export {
+  startCesceEmulator,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  type CesceEmulator,
+  type CesceEmulatorOptions,
+  type RequestLogEntry,
+} from './server.js';
+export {
+  DEFAULT_DATA_FILE,
+  loadSandboxData,
+  parseSandboxData,
+  sandboxDataSchema,
+  sandboxApplicationSchema,
+  sandboxPolicySchema,
+  sandboxClassificationSchema,
+  sandboxSaleSchema,
+  SandboxDataError,
+  SCOPES,
+  type SandboxData,
+  type SandboxApplication,
+  type SandboxPolicy,
+  type SandboxClassification,
+  type SandboxSale,
+  type Scope,
+} from './data.js';
+export { stateFileSchema, type EmulatorState, type PolicyState, type StateFile } from './store.js';
+export { ROUTES, type RouteDefinition } from './routes.js';
+export { RULES, formatMessage, type RuleDefinition, type RuleName, type RuleBody } from './rules/messages.js';
+export { STATUS as CLASSIFICATION_STATUS } from './classifications.js';
+export type { EnvironmentKind } from './context.js';

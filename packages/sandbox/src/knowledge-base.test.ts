@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchKnowledgeBase, type OperationId } from '@cesce-connect/core';
+import { RULES, type RuleName } from './rules/messages.js';
+import type { CesceEmulator } from './server.js';
+import {
+  APPS,
+  C,
+  call,
+  classificationBody,
+  classificationsPath,
+  getToken,
+  postForm,
+  saleBody,
+  salePath,
+  salesPath,
+  start,
+  type HttpResult,
+} from './test-support.js';
+
+/**
+ * Every error rule, produced by the real server, must resolve in core's knowledge base to the
+ * entry it was written for (RULES[rule].kb).
+ *
+ * KNOWN MISMATCH (reported, core not edited): the Endosos message contains "póliza … vencidos",
+ * which core's `cesce-400-policy-expired` pattern /p[óo]liza.*vencid/i catches before
+ * `cesce-400-policy-conditions` is tried. Once core's pattern is tightened the intended entry
+ * matches and this test keeps passing.
+ */
+
+type Scenario = { rule: RuleName; operation?: OperationId; environment?: 'sandbox' | 'pre'; run: () => Promise<HttpResult> };
+
+let emu: CesceEmulator;
+let pre: CesceEmulator;
+let broken: CesceEmulator;
+let token: string;
+let readToken: string;
+let noSalesToken: string;
+
+beforeAll(async () => {
+  emu = await start();
+  pre = await start({ environment: 'pre' });
+  broken = await start({ now: () => 'not-a-date' });
+  token = await getToken(emu);
+  readToken = await getToken(emu, APPS.readOnly, 'read');
+  noSalesToken = await getToken(emu, APPS.noSales, 'read create');
+  // A positive sale to make duplicates possible on the strict policy.
+  const r = await call(emu, 'POST', salesPath(C.strict), { token, json: saleBody({ endorsementNo: '6000001', invoiceNo: 'DUP', dueDate: '20260430' }) });
+  expect(r.status).toBe(201);
+});
+afterAll(async () => {
+  await Promise.all([emu.close(), pre.close(), broken.close()]);
+});
+
+const tokenForm = (fields: Record<string, string>) => postForm(`${emu.url}/oauth2/v1/token`, fields);
+const full = { client_id: APPS.full.clientId, client_secret: APPS.full.clientSecret };
+const sale = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', salesPath(contractNo), { token, json });
+const classify = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', classificationsPath(contractNo), { token, json });
+
+const SCENARIOS: Scenario[] = [
+  { rule: 'unsupportedGrantType', operation: 'token', run: () => tokenForm({ grant_type: 'client_credentials', ...full }) },
+  { rule: 'invalidClient', operation: 'token', run: () => tokenForm({ grant_type: 'password', client_id: 'x', client_secret: 'y' }) },
+  {
+    rule: 'oauthNotSubscribed',
+    operation: 'token',
+    run: () => tokenForm({ grant_type: 'password', client_id: APPS.noOauth.clientId, client_secret: APPS.noOauth.clientSecret }),
+  },
+  {
+    rule: 'invalidGrant',
+    operation: 'token',
+    environment: 'pre',
+    run: () => postForm(`${pre.url}/oauth2/v1/token`, { grant_type: 'password', ...full, username: 'u', password: 'p' }),
+  },
+  { rule: 'invalidScope', operation: 'token', run: () => tokenForm({ grant_type: 'password', ...full, scope: 'admin' }) },
+  { rule: 'notFound', run: () => call(emu, 'GET', '/claims/v1/contracts/34109150331/dossiers', { token }) },
+  { rule: 'methodNotAllowed', run: () => call(emu, 'POST', salePath(C.main), { token, json: {} }) },
+  {
+    rule: 'payloadTooLarge',
+    operation: 'sales.create',
+    run: () => call(emu, 'POST', salesPath(C.main), { token, rawBody: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) }),
+  },
+  { rule: 'securityChecks', operation: 'sales.list', run: () => call(emu, 'GET', salesPath(C.main), { token: 'expired-or-unknown' }) },
+  { rule: 'productNotSubscribed', operation: 'sales.list', run: () => call(emu, 'GET', salesPath(C.main), { token: noSalesToken }) },
+  { rule: 'missingScope', operation: 'sales.create', run: () => call(emu, 'POST', salesPath(C.main), { token: readToken, json: saleBody() }) },
+  { rule: 'contractFormat', operation: 'sales.create', run: () => sale(saleBody(), '09150331') },
+  { rule: 'policyNotRegistered', operation: 'sales.create', run: () => sale(saleBody(), C.foreign) },
+  { rule: 'policyExpired', operation: 'sales.create', run: () => sale(saleBody(), C.expired) },
+  { rule: 'missingField', operation: 'sales.create', run: () => sale(saleBody({ invoiceNo: '' })) },
+  { rule: 'missingField', operation: 'classifications.create', run: () => classify(classificationBody({ companyName: null })) },
+  { rule: 'classificationInvalid', operation: 'classifications.create', run: () => classify(classificationBody({ countryCode: 'Spain' })) },
+  { rule: 'queryInvalid', operation: 'classifications.query', run: () => call(emu, 'GET', classificationsPath(C.main), { token }) },
+  { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ dueDate: '20260301' })) },
+  { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ invoiceDate: '20260230' })) },
+  { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ amount: '0,00' })) },
+  {
+    rule: 'classificationNotFound',
+    operation: 'classifications.query',
+    run: () => call(emu, 'GET', classificationsPath(C.main, '?taxCode=B99999999'), { token }),
+  },
+  { rule: 'duplicateClassification', operation: 'classifications.create', run: () => classify(classificationBody({ taxCode: 'A08001851' })) },
+  {
+    rule: 'classificationCurrencyNotAllowed',
+    operation: 'classifications.create',
+    run: () => classify(classificationBody({ currencyCode: 'GBP' })),
+  },
+  { rule: 'saleWithoutClassification', operation: 'sales.create', run: () => sale(saleBody({ endorsementNo: '5000002' })) },
+  { rule: 'endorsementsNotIncluded', operation: 'sales.create', run: () => sale(saleBody({ endorsementNo: '6000002' }), C.strict) },
+  { rule: 'currencyNotAllowed', operation: 'sales.create', run: () => sale(saleBody({ currencyCode: 'JPY' })) },
+  { rule: 'paymentTermTooLong', operation: 'sales.create', run: () => sale(saleBody({ dueDate: '20261231' })) },
+  {
+    rule: 'creditNotesNotIncluded',
+    operation: 'sales.create',
+    run: () => sale(saleBody({ endorsementNo: '6000001', amount: '-5,00', originalInvoiceNo: 'DUP', dueDate: '20260430' }), C.strict),
+  },
+  { rule: 'creditNoteWithoutSale', operation: 'sales.create', run: () => sale(saleBody({ amount: '-5,00', originalInvoiceNo: 'NONE' })) },
+  {
+    rule: 'duplicateInvoice',
+    operation: 'sales.create',
+    run: () => sale(saleBody({ endorsementNo: '6000001', invoiceNo: 'DUP', dueDate: '20260430' }), C.strict),
+  },
+  {
+    rule: 'saleNotFound',
+    operation: 'sales.consult',
+    run: () => call(emu, 'GET', salePath(C.main, '?saleCesceReferenceNo=1'), { token }),
+  },
+  {
+    rule: 'internalError',
+    operation: 'sales.list',
+    run: async () => call(broken, 'GET', salesPath(C.main), { token: await getToken(broken) }),
+  },
+];
+
+/** What a client extracts from each body format (as core's http layer does). */
+function facts(body: any): { code: string | undefined; message: string } {
+  if (body && typeof body.error === 'object' && body.error !== null) {
+    return { code: String(body.error.errorCode), message: String(body.error.errorDescription ?? '') };
+  }
+  if (body && typeof body.error === 'string') return { code: body.error, message: String(body.error_description ?? '') };
+  return { code: String(body.httpCode), message: String(body.moreInformation ?? body.httpMessage ?? '') };
+}
+
+describe('every error rule resolves to its knowledge-base entry', () => {
+  it('has a scenario for every rule in RULES', () => {
+    const covered = new Set(SCENARIOS.map((s) => s.rule));
+    expect(Object.keys(RULES).filter((r) => !covered.has(r as RuleName))).toEqual([]);
+  });
+
+  it.each(SCENARIOS.map((s, i) => [`${s.rule}${s.operation ? ` (${s.operation})` : ''} #${i}`, s] as const))('%s', async (_, s) => {
+    const r = await s.run();
+    const rule = RULES[s.rule];
+    expect(r.status).toBe(rule.status);
+    const { code, message } = facts(r.body);
+    expect(code).toBe(rule.code);
+    // The message is the rule's template with its placeholders filled.
+    const pattern = new RegExp(`^${rule.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\w+\\\}/g, '.+')}$`);
+    expect(message).toMatch(pattern);
+    const entry = matchKnowledgeBase({ status: r.status, message, code, operation: s.operation, environment: s.environment ?? 'sandbox' });
+    expect(entry.id).toBe(rule.kb);
+  });
+
+  it('maps the entries named in the brief', () => {
+    const expected: Partial<Record<RuleName, string>> = {
+      contractFormat: 'cesce-400-contract-format',
+      policyNotRegistered: 'cesce-403-policy-not-registered',
+      policyExpired: 'cesce-400-policy-expired',
+      missingField: 'cesce-422-missing-field',
+      saleWithoutClassification: 'cesce-400-classification-required',
+      classificationNotFound: 'cesce-400-classification-required',
+      endorsementsNotIncluded: 'cesce-400-policy-conditions',
+      creditNotesNotIncluded: 'cesce-400-policy-conditions',
+      creditNoteWithoutSale: 'cesce-400-credit-note-order',
+      currencyNotAllowed: 'cesce-400-adjust-to-policy',
+      paymentTermTooLong: 'cesce-400-adjust-to-policy',
+      duplicateClassification: 'cesce-400-adjust-to-policy',
+      duplicateInvoice: 'cesce-400-adjust-to-policy',
+      saleInvalid: 'cesce-400-sale-data',
+      invalidClient: 'cesce-401-client-credentials',
+      oauthNotSubscribed: 'cesce-401-product-subscription',
+      productNotSubscribed: 'cesce-401-product-subscription',
+    };
+    for (const [rule, kb] of Object.entries(expected)) expect(RULES[rule as RuleName].kb).toBe(kb);
+  });
+});

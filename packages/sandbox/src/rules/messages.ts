@@ -1,0 +1,354 @@
+/**
+ * Every error the emulator answers, in ONE table: HTTP status, code, message template and the
+ * knowledge-base entry (packages/core/src/knowledge-base/entries.ts) the message is written to
+ * match. Cesce publishes no error messages ([seed] gives only the solutions and the 422 example
+ * `'nonPaymentInd' is missing.`), so every code and text here is [inferred] unless noted.
+ *
+ * The business rules of an operation are checked in the order they appear below.
+ *
+ * Body formats:
+ * - `business`: `{"error":{"errorCode":"<code>","errorDescription":"<message>"}}` (Movements envelope).
+ * - `oauth`:    `{"error":"<code>","error_description":"<message>"}` (RFC 6749 §5.2).
+ * - `gateway`:  `{"httpCode":"<status>","httpMessage":"<reason>","moreInformation":"<message>"}` (IBM API Connect).
+ */
+export type RuleBody = 'business' | 'oauth' | 'gateway';
+
+export interface RuleDefinition {
+  status: number;
+  /** errorCode (business), OAuth2 `error` (oauth) or the status as text (gateway). */
+  code: string;
+  body: RuleBody;
+  /** Gateway reason phrase. */
+  httpMessage?: string;
+  /** Message with `{placeholders}`. */
+  message: string;
+  /** Operations the rule applies to. */
+  operations: readonly string[];
+  /** The knowledge-base entry id this error must resolve to (`matchKnowledgeBase`). */
+  kb: string;
+  /** What triggers it, for the README. */
+  when: string;
+}
+
+const ALL_API = ['classifications.query', 'classifications.create', 'sales.create', 'sales.list', 'sales.consult'] as const;
+
+export const RULES = {
+  // ---- token endpoint -------------------------------------------------------------------------
+  unsupportedGrantType: {
+    status: 400,
+    code: 'unsupported_grant_type',
+    body: 'oauth',
+    message: 'The authorization grant type is not supported: send grant_type=password as application/x-www-form-urlencoded.',
+    operations: ['token'],
+    kb: 'cesce-400-generic',
+    when: 'grant_type is not `password`',
+  },
+  invalidClient: {
+    status: 401,
+    code: 'invalid_client',
+    body: 'oauth',
+    message: 'Client authentication failed: invalid client_id or client_secret.',
+    operations: ['token'],
+    kb: 'cesce-401-client-credentials',
+    when: 'unknown client_id or wrong client_secret',
+  },
+  oauthNotSubscribed: {
+    status: 401,
+    code: '401',
+    body: 'gateway',
+    httpMessage: 'Unauthorized',
+    message: 'The application is not subscribed to the OAuth product.',
+    operations: ['token'],
+    kb: 'cesce-401-product-subscription',
+    when: "the application lacks the product 'oauth'",
+  },
+  invalidGrant: {
+    status: 400,
+    code: 'invalid_grant',
+    body: 'oauth',
+    message: 'Invalid username or password.',
+    operations: ['token'],
+    kb: 'cesce-400-oauth-credentials',
+    when: 'environment pre/pro: username/password missing or wrong (ignored in sandbox)',
+  },
+  invalidScope: {
+    status: 400,
+    code: 'invalid_scope',
+    body: 'oauth',
+    message: "The requested scope '{scope}' is invalid, unknown, or exceeds the scopes granted to the application.",
+    operations: ['token'],
+    kb: 'cesce-400-generic',
+    when: "a requested scope is not one of the application's scopes",
+  },
+  // ---- gateway ----------------------------------------------------------------------------------
+  notFound: {
+    status: 404,
+    code: '404',
+    body: 'gateway',
+    httpMessage: 'Not Found',
+    message: 'No resources match requested URI',
+    operations: [],
+    kb: 'cesce-404-sandbox-dataset',
+    when: 'unknown path',
+  },
+  methodNotAllowed: {
+    status: 405,
+    code: '405',
+    body: 'gateway',
+    httpMessage: 'Method Not Allowed',
+    message: 'The method {method} is not allowed for the requested URL.',
+    operations: [],
+    kb: 'cesce-405-method',
+    when: 'known path, wrong method',
+  },
+  payloadTooLarge: {
+    status: 413,
+    code: '413',
+    body: 'gateway',
+    httpMessage: 'Payload Too Large',
+    message: 'The request body exceeds {limit} bytes.',
+    operations: [],
+    kb: 'cesce-0-generic',
+    when: 'request body larger than 1 MiB',
+  },
+  securityChecks: {
+    status: 401,
+    code: '401',
+    body: 'gateway',
+    httpMessage: 'Unauthorized',
+    message:
+      'Cannot pass the security checks that are required by the target API or operation, Enable debug headers for more details.',
+    operations: ALL_API,
+    kb: 'cesce-401-client-credentials',
+    when: 'missing, unknown or expired Bearer token',
+  },
+  productNotSubscribed: {
+    status: 401,
+    code: '401',
+    body: 'gateway',
+    httpMessage: 'Unauthorized',
+    message: 'The application is not subscribed to the product for this API.',
+    operations: ALL_API,
+    kb: 'cesce-401-product-subscription',
+    when: "the token's application lacks the product 'classifications' / 'sales'",
+  },
+  missingScope: {
+    status: 403,
+    code: '403',
+    body: 'gateway',
+    httpMessage: 'Forbidden',
+    message: 'The token does not have the scope required by this operation.',
+    operations: ALL_API,
+    kb: 'cesce-403-policy-not-registered',
+    when: 'token without the scope of the operation (GET needs read, POST create needs create)',
+  },
+  // ---- contract and policy (every API operation) -------------------------------------------
+  contractFormat: {
+    status: 400,
+    code: 'CON001',
+    body: 'business',
+    message:
+      "El número de contrato '{contractNo}' no tiene un formato válido: modalidad (341 o 381) y número de póliza juntos, sin espacios, por ejemplo 34109150331.",
+    operations: ALL_API,
+    kb: 'cesce-400-contract-format',
+    when: 'contractNo fails `checkContractNumber` (core)',
+  },
+  policyNotRegistered: {
+    status: 403,
+    code: 'POL003',
+    body: 'business',
+    message: 'El contrato {contractNo} no está dado de alta para el NIF del tomador.',
+    operations: ALL_API,
+    kb: 'cesce-403-policy-not-registered',
+    when: "contract unknown, or not of the application's policyholder",
+  },
+  policyExpired: {
+    status: 400,
+    code: 'POL005',
+    body: 'business',
+    message: 'La póliza {contractNo} está vencida desde {expiryDate}.',
+    operations: ALL_API,
+    kb: 'cesce-400-policy-expired',
+    when: 'today > policy expiryDate',
+  },
+  // ---- request bodies and parameters --------------------------------------------------------
+  missingField: {
+    status: 422,
+    code: 'VAL422',
+    body: 'business',
+    message: "'{field}' is missing.",
+    operations: ['classifications.create', 'sales.create', 'sales.consult'],
+    kb: 'cesce-422-missing-field',
+    when: 'a required field (CREATE_*_REQUIRED order) is absent, null or empty',
+  },
+  classificationInvalid: {
+    status: 400,
+    code: 'CLA009',
+    body: 'business',
+    message: 'No se ha podido procesar la solicitud: {detail}.',
+    operations: ['classifications.create'],
+    kb: 'cesce-400-transformation',
+    when: 'classification body violates the schema (format), or amount not > 0',
+  },
+  queryInvalid: {
+    status: 400,
+    code: 'GEN009',
+    body: 'business',
+    message: 'No se ha podido procesar la solicitud: {detail}.',
+    operations: ['classifications.query', 'sales.list'],
+    kb: 'cesce-400-transformation',
+    when: 'query parameters invalid (no debtor key; bad invoiceMonth/pageNo/pageSize)',
+  },
+  saleInvalid: {
+    status: 400,
+    code: 'VEN009',
+    body: 'business',
+    message: 'Los datos de la venta no son válidos: {detail}.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-sale-data',
+    when: 'schema violation, invalid calendar date, dueDate before invoiceDate, zero amount, more than 2 decimals',
+  },
+  // ---- classifications ---------------------------------------------------------------------
+  classificationNotFound: {
+    status: 400,
+    code: 'CLA002',
+    body: 'business',
+    message: 'No existe una clasificación para el deudor indicado.',
+    operations: ['classifications.query'],
+    kb: 'cesce-400-classification-required',
+    when: 'classification query without a match (400, not 404, per the reference §4.1)',
+  },
+  duplicateClassification: {
+    status: 400,
+    code: 'CLA008',
+    body: 'business',
+    message: 'Ya existe una solicitud de clasificación para el deudor {taxCode}.',
+    operations: ['classifications.create'],
+    kb: 'cesce-400-adjust-to-policy',
+    when: 'a classification not cancelled (66) nor denied (10) exists for taxCode + countryCode',
+  },
+  classificationCurrencyNotAllowed: {
+    status: 400,
+    code: 'POL008',
+    body: 'business',
+    message: 'La divisa {currency} no está permitida por las condiciones de la póliza.',
+    operations: ['classifications.create'],
+    kb: 'cesce-400-adjust-to-policy',
+    when: "currencyCode not in the policy's currencies",
+  },
+  // ---- sales (declaration, in check order) ------------------------------------------------------
+  saleWithoutClassification: {
+    status: 400,
+    code: 'CLA002',
+    body: 'business',
+    message: 'No existe una clasificación vigente para el deudor con suplemento {endorsementNo}.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-classification-required',
+    when: 'no classification with that endorsementNo on the policy, or it is in progress (1) or denied (10)',
+  },
+  endorsementsNotIncluded: {
+    status: 400,
+    code: 'POL006',
+    body: 'business',
+    message:
+      'La póliza no incluye el suplemento de Endosos: no se admiten ventas sobre suplementos anulados o vencidos.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-policy-conditions',
+    when: 'classification cancelled (66) or invoiceDate after its validityDate, and !options.endorsements',
+  },
+  currencyNotAllowed: {
+    status: 400,
+    code: 'POL008',
+    body: 'business',
+    message: 'La divisa {currency} no está permitida por las condiciones de la póliza.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-adjust-to-policy',
+    when: "currencyCode not in the policy's currencies",
+  },
+  paymentTermTooLong: {
+    status: 400,
+    code: 'POL008',
+    body: 'business',
+    message: 'El plazo de pago de {days} días supera el plazo máximo de la póliza ({max} días).',
+    operations: ['sales.create'],
+    kb: 'cesce-400-adjust-to-policy',
+    when: 'dueDate − invoiceDate (days) > options.maxPaymentTermDays',
+  },
+  creditNotesNotIncluded: {
+    status: 400,
+    code: 'POL006',
+    body: 'business',
+    message: 'Las condiciones de la póliza no incluyen la declaración de abonos.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-policy-conditions',
+    when: 'negative amount and !options.creditNotes',
+  },
+  creditNoteWithoutSale: {
+    status: 400,
+    code: 'VEN010',
+    body: 'business',
+    message: 'No existe una venta previa en positivo para la factura {originalInvoiceNo} que compense el abono.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-credit-note-order',
+    when: 'negative amount without originalInvoiceNo, or no earlier positive sale of that invoice for the endorsementNo',
+  },
+  duplicateInvoice: {
+    status: 400,
+    code: 'VEN011',
+    body: 'business',
+    message: 'Ya existe una solicitud de declaración para la factura {invoiceNo}.',
+    operations: ['sales.create'],
+    kb: 'cesce-400-adjust-to-policy',
+    when: 'same endorsementNo + invoiceNo + sign already declared and options.rejectDuplicateInvoices (else recorded again)',
+  },
+  saleNotFound: {
+    status: 404,
+    code: 'VEN404',
+    body: 'business',
+    message: 'No se encuentra la venta {saleCesceReferenceNo}.',
+    operations: ['sales.consult'],
+    kb: 'cesce-404-sandbox-dataset',
+    when: 'unknown saleCesceReferenceNo on this contract',
+  },
+  // ---- emulator fault ----------------------------------------------------------------------------
+  internalError: {
+    status: 500,
+    code: '500',
+    body: 'business',
+    message: 'Error interno del emulador: {detail}.',
+    operations: [],
+    kb: 'cesce-500-service-unavailable',
+    when: 'a bug in the emulator',
+  },
+} as const satisfies Record<string, RuleDefinition>;
+
+export type RuleName = keyof typeof RULES;
+
+/** Fills `{placeholders}`; a missing parameter is a programming error. */
+export function formatMessage(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`message parameter '${key}' missing for template: ${template}`);
+    return String(value);
+  });
+}
+
+export interface ErrorReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  rule: RuleName;
+}
+
+/** Builds the HTTP answer of a rule. */
+export function ruleError(name: RuleName, params: Record<string, string | number> = {}): ErrorReply {
+  const rule: RuleDefinition = RULES[name];
+  const message = formatMessage(rule.message, params);
+  let body: unknown;
+  if (rule.body === 'business') body = { error: { errorCode: rule.code, errorDescription: message } };
+  else if (rule.body === 'oauth') body = { error: rule.code, error_description: message };
+  else body = { httpCode: String(rule.status), httpMessage: rule.httpMessage ?? '', moreInformation: message };
+  const headers: Record<string, string> = {};
+  if (rule.status === 401 && rule.body === 'gateway') headers['www-authenticate'] = 'Bearer realm="cesce-emulator"';
+  return { status: rule.status, body, headers, rule: name };
+}

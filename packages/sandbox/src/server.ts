@@ -1,0 +1,197 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isIsoDate, todayIso, type OperationId } from '@cesce-connect/core';
+import { guardApiCall, parseJsonBody } from './api.js';
+import { handleClassificationCreate, handleClassificationQuery } from './classifications.js';
+import type { EnvironmentKind, HandlerContext, Reply } from './context.js';
+import { DEFAULT_DATA_FILE, loadSandboxData, parseSandboxData, type SandboxData } from './data.js';
+import { matchRoute } from './routes.js';
+import { ruleError, type RuleName } from './rules/messages.js';
+import { handleSaleConsult, handleSaleCreate, handleSalesList } from './sales.js';
+import { Store, type EmulatorState } from './store.js';
+import { handleToken } from './token.js';
+
+export interface CesceEmulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: a free port). */
+  port?: number;
+  /** Seed data (validated). Takes precedence over `dataFile`. */
+  data?: SandboxData;
+  /** Seed data file (default: the embedded demo, `DEFAULT_DATA_FILE`). */
+  dataFile?: string;
+  /** Persist the state here (atomic write after every change); resumed at start when it exists. */
+  stateFile?: string;
+  /** Token lifetime: this option, else the data file's `tokenTtlSeconds`, else 3600. */
+  tokenTtlSeconds?: number;
+  /** 'sandbox' (default): username/password ignored; 'pre' / 'pro': required and checked. */
+  environment?: EnvironmentKind;
+  /** Today's date, YYYY-MM-DD (default: the UTC date of `clock()`). */
+  now?: () => string;
+  /** Epoch milliseconds used for token expiry (default Date.now). */
+  clock?: () => number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  status: number;
+  /** The operation matched, when any. */
+  operation?: OperationId;
+  /** The error rule answered, when any (see RULES). */
+  rule?: RuleName;
+}
+
+export interface CesceEmulator {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 (stands for https://api.cesce.es/sandbox). */
+  url: string;
+  close(): Promise<void>;
+  /** Deep copy of the current state. */
+  state(): EmulatorState;
+  /** Every request answered, in order. */
+  requestLog: RequestLogEntry[];
+}
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...(reply.headers ?? {}),
+  });
+  res.end(text);
+}
+
+/** Starts the Cesce API emulator over real HTTP. */
+export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Promise<CesceEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const environment = options.environment ?? 'sandbox';
+  if (!['sandbox', 'pre', 'pro'].includes(environment)) {
+    throw new TypeError(`Unknown emulator environment '${environment}': expected sandbox, pre or pro.`);
+  }
+  const clock = options.clock ?? (() => Date.now());
+  const now = options.now ?? (() => todayIso(new Date(clock())));
+  const today = (): string => {
+    const d = now();
+    if (!isIsoDate(d)) throw new TypeError(`options.now() returned '${d}', expected YYYY-MM-DD`);
+    return d;
+  };
+
+  const store = Store.open(
+    () =>
+      options.data !== undefined
+        ? parseSandboxData(options.data)
+        : loadSandboxData(options.dataFile ?? DEFAULT_DATA_FILE),
+    options.stateFile,
+  );
+  const ttl = options.tokenTtlSeconds ?? store.dataTokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  if (!Number.isFinite(ttl) || ttl <= 0) throw new TypeError(`tokenTtlSeconds must be a positive number, got ${ttl}`);
+
+  const ctx: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl };
+  const requestLog: RequestLogEntry[] = [];
+
+  const dispatch = (req: IncomingMessage, rawBody: string, url: URL): { reply: Reply; operation?: OperationId } => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match = matchRoute(method, url.pathname);
+    if (match.kind === 'not-found') return { reply: ruleError('notFound') };
+    if (match.kind === 'method-not-allowed') {
+      const reply = ruleError('methodNotAllowed', { method });
+      reply.headers = { ...reply.headers, allow: match.allowed.join(', ') };
+      return { reply };
+    }
+    const { route, contractNo } = match;
+    const operation = route.operation;
+    if (operation === 'token') return { reply: handleToken(ctx, rawBody), operation };
+    const guard = guardApiCall(ctx, route, contractNo, req.headers.authorization);
+    if (!guard.ok) return { reply: guard.reply, operation };
+    const { policy } = guard;
+    switch (operation) {
+      case 'classifications.query':
+        return { reply: handleClassificationQuery(ctx, policy, url.searchParams), operation };
+      case 'classifications.create':
+        return { reply: handleClassificationCreate(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'sales.create':
+        return { reply: handleSaleCreate(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'sales.list':
+        return { reply: handleSalesList(ctx, policy, url.searchParams), operation };
+      case 'sales.consult':
+        return { reply: handleSaleConsult(ctx, policy, url.searchParams), operation };
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const finish = (reply: Reply, operation?: OperationId): void => {
+      requestLog.push({
+        method,
+        path: url.pathname,
+        status: reply.status,
+        ...(operation ? { operation } : {}),
+        ...(reply.rule ? { rule: reply.rule } : {}),
+      });
+      send(res, reply);
+    };
+    readBody(req).then(
+      (rawBody) => {
+        // Everything from here to the answer is synchronous: one request's checks, mutation and
+        // state-file write cannot interleave with another's.
+        try {
+          const { reply, operation } = dispatch(req, rawBody, url);
+          finish(reply, operation);
+        } catch (err) {
+          finish(ruleError('internalError', { detail: (err as Error).message }));
+        }
+      },
+      (err: unknown) => {
+        if (err instanceof BodyTooLarge) finish(ruleError('payloadTooLarge', { limit: MAX_BODY_BYTES }));
+        else if (!res.headersSent) finish(ruleError('internalError', { detail: (err as Error).message }));
+      },
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    requestLog,
+    state: () => store.snapshot({ environment, today: today(), nowMs: clock() }),
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

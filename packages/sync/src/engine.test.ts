@@ -1,0 +1,282 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CesceClient, toInvoiceMonth } from '@cesce-connect/core';
+import { startCesceEmulator, type SandboxData } from '@cesce-connect/sandbox';
+import { runSync } from './engine.js';
+import { itemKey, Ledger } from './ledger.js';
+import { exitCodeFor, formatReport } from './report.js';
+import { creditNote, debtor, invoice, MemorySource } from './testing/memory-source.js';
+
+const CONTRACT = '34109150331';
+
+function sandboxData(): SandboxData {
+  return {
+    applications: [
+      {
+        clientId: 'app',
+        clientSecret: 'app-secret',
+        scopes: ['create', 'read', 'update', 'delete'],
+        products: ['oauth', 'classifications', 'sales'],
+        policyholderTaxCode: 'B65410011',
+      },
+    ],
+    policies: [
+      {
+        contractNo: CONTRACT,
+        policyholderTaxCode: 'B65410011',
+        policyholderName: 'Industrias Demo Levante SL',
+        effectiveDate: '2026-01-01',
+        expiryDate: '2031-12-31',
+        currencies: ['EUR'],
+        options: { creditNotes: true, endorsements: true, maxPaymentTermDays: 180 },
+        classificationRules: { autoGrantUpTo: '150000.00', deniedTaxCodes: ['B46000001'], inProgressTaxCodes: [] },
+        classifications: [
+          {
+            requestNo: '500',
+            endorsementNo: '500',
+            taxCode: 'A58818501',
+            countryCode: 'ES',
+            companyName: 'Clasificada SA',
+            creditLimitRequested: '50000.00',
+            creditLimitGranted: '40000.00',
+            currencyCode: 'EUR',
+            statusCode: '2',
+            requestEntryDate: '2026-02-01',
+            classificationDate: '2026-02-03',
+          },
+          {
+            requestNo: '501',
+            endorsementNo: null,
+            taxCode: 'B12345674',
+            countryCode: 'ES',
+            companyName: 'En Trámite SL',
+            creditLimitRequested: '300000.00',
+            creditLimitGranted: '0.00',
+            currencyCode: 'EUR',
+            statusCode: '1',
+            requestEntryDate: '2026-11-20',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+let emulator: Awaited<ReturnType<typeof startCesceEmulator>>;
+let dir: string;
+let ledger: Ledger;
+
+beforeEach(async () => {
+  emulator = await startCesceEmulator({ data: sandboxData() });
+  dir = mkdtempSync(join(tmpdir(), 'cesce-sync-'));
+  ledger = new Ledger(join(dir, 'ledger.sqlite'));
+});
+
+afterEach(async () => {
+  ledger.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cesce(): CesceClient {
+  return new CesceClient({
+    environment: 'sandbox',
+    baseUrl: emulator.url,
+    contractNo: CONTRACT,
+    credentials: { clientId: 'app', clientSecret: 'app-secret' },
+    retry: { limit: 1, baseDelayMs: 1, maxDelayMs: 2 },
+  });
+}
+
+async function salesAtCesce(): Promise<{ invoiceNo: string; amount: string; originalInvoiceNo: string | null }[]> {
+  const out = [];
+  for await (const s of cesce().sales.list({ pageSize: 500 })) out.push({ invoiceNo: s.invoiceNo, amount: s.amount.amount, originalInvoiceNo: s.originalInvoiceNo });
+  return out;
+}
+
+/** A classified customer, one in progress, one flagged for a request, one flagged without a tax id, one unclassified. */
+function scenario(): MemorySource {
+  const classified = debtor('1', { taxCode: 'A58818501' });
+  const inProgress = debtor('2', { taxCode: 'B12345674' });
+  const flagged = debtor('3', { taxCode: 'B65410011', name: 'Nueva Cliente SL', requestedCreditLimit: { currency: 'EUR', amount: '60000.00' } });
+  const noVat = debtor('4', {
+    requestedCreditLimit: { currency: 'EUR', amount: '10000.00' },
+    issues: [{ record: 'res.partner,4', field: 'vat', message: 'no tax id (VAT) is set', severity: 'blocking' }],
+  });
+  const unclassified = debtor('5', { taxCode: '12345678Z' });
+  const denied = debtor('6', { taxCode: 'B46000001', requestedCreditLimit: { currency: 'EUR', amount: '20000.00' } });
+  const inv1 = invoice('101', '1');
+  const inv2 = invoice('102', '1', { invoiceDate: '2026-10-05', total: { currency: 'EUR', amount: '2420.55' } });
+  const inv3 = invoice('103', '3', { invoiceDate: '2026-10-07' });
+  const docs = [
+    // The credit note comes first in ERP order: the engine must still declare its invoice first.
+    creditNote('201', '1', inv1, { invoiceDate: '2026-10-02' }),
+    inv1,
+    inv2,
+    inv3,
+    creditNote('202', '1', null),
+    invoice('104', '2'),
+    invoice('105', '5'),
+    invoice('106', '1', { total: { currency: 'USD', amount: '500.00' } }),
+    invoice('107', '1', { dueDate: '2026-10-01' }),
+    invoice('108', '1', { dueDate: null, issues: [{ record: 'account.move,108', field: 'invoice_date_due', message: 'has no due date', severity: 'blocking' }] }),
+    creditNote('203', '1', invoice('106', '1')),
+  ];
+  return new MemorySource([classified, inProgress, flagged, noVat, unclassified, denied], docs);
+}
+
+describe('runSync against the Cesce emulator', () => {
+  it('requests classifications for flagged customers, declares sales before credit notes, and explains the rest', async () => {
+    const source = scenario();
+    const report = await runSync({ source, client: cesce(), ledger });
+
+    expect(report.classificationsRequested).toBe(2);
+    expect(report.classifications.map((c) => [c.erpRef, c.state])).toEqual(
+      expect.arrayContaining([
+        ['res.partner,3 Cliente 3', 'classified'],
+        ['res.partner,6 Cliente 6', 'denied'],
+      ]),
+    );
+    // inv1, inv2 on the classified customer; inv3 on the customer classified in this run.
+    expect(report.salesDeclared).toBe(3);
+    expect(report.creditNotesDeclared).toBe(1);
+    expect(report.rejected).toEqual([
+      expect.objectContaining({ erpRef: 'account.move,106 INV/2026/00106', httpStatus: 400, kbId: 'cesce-400-adjust-to-policy' }),
+    ]);
+    const reasons = Object.fromEntries(report.skipped.map((s) => [s.erpRef, s.reason]));
+    expect(reasons['res.partner,4 Cliente 4']).toMatch(/no tax id/);
+    expect(reasons['account.move,202 RINV/2026/00202']).toMatch(/no origin/);
+    expect(reasons['account.move,104 INV/2026/00104']).toMatch(/In progress/);
+    expect(reasons['account.move,105 INV/2026/00105']).toMatch(/no Cesce classification/);
+    expect(reasons['account.move,107 INV/2026/00107']).toMatch(/cash sale/);
+    expect(reasons['account.move,108 INV/2026/00108']).toMatch(/no due date/);
+    expect(reasons['account.move,203 RINV/2026/00203']).toMatch(/waits for its invoice INV\/2026\/00106, which was rejected/);
+    expect(exitCodeFor(report)).toBe(2);
+
+    const sales = await salesAtCesce();
+    expect(sales.map((s) => s.invoiceNo)).toEqual(['INV/2026/00101', 'INV/2026/00102', 'INV/2026/00103', 'RINV/2026/00201']);
+    expect(sales[1]!.amount).toBe('2420.55');
+    expect(sales[3]).toEqual({ invoiceNo: 'RINV/2026/00201', amount: '-121.00', originalInvoiceNo: 'INV/2026/00101' });
+
+    expect(source.saleWrites.map((w) => w.documentErpId).sort()).toEqual(['101', '102', '103', '201']);
+    expect(source.classificationWrites.find((w) => w.debtorErpId === '3')).toMatchObject({
+      state: 'classified',
+      stateLabel: 'Clasificado',
+      grantedLimit: { currency: 'EUR', amount: '60000.00' },
+    });
+    expect(formatReport(report)).toMatch(/Rejected:\n {2}account\.move,106 INV\/2026\/00106: HTTP 400 La divisa USD/);
+  });
+
+  it('declares nothing new on a second run and exits 0', async () => {
+    const source = scenario();
+    await runSync({ source, client: cesce(), ledger });
+    const before = (await salesAtCesce()).length;
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.classificationsRequested).toBe(0);
+    expect(second.salesDeclared + second.creditNotesDeclared).toBe(0);
+    expect(second.alreadyDeclared).toBe(4);
+    expect(second.stillRejected).toBe(1);
+    expect(second.rejected).toEqual([]);
+    expect(exitCodeFor(second)).toBe(0);
+    expect((await salesAtCesce()).length).toBe(before);
+  });
+
+  it('re-sends a rejected invoice once it is corrected in the ERP', async () => {
+    const source = scenario();
+    await runSync({ source, client: cesce(), ledger });
+    const usd = source.documentList.find((d) => d.erpId === '106')!;
+    usd.total = { currency: 'EUR', amount: '500.00' };
+    const again = await runSync({ source, client: cesce(), ledger });
+    expect(again.salesDeclared).toBe(1);
+    expect(again.creditNotesDeclared).toBe(1); // its credit note no longer waits
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '106'))?.state).toBe('declared');
+  });
+
+  it('reconciles a send that reached Cesce before the process died, without declaring it twice', async () => {
+    const source = scenario();
+    const client = cesce();
+    // A previous run sent INV 101 and died before recording the answer.
+    const doc = source.documentList.find((d) => d.erpId === '101')!;
+    const input = { endorsementNo: '500', invoiceNo: doc.number, invoiceDate: doc.invoiceDate, dueDate: doc.dueDate!, amount: doc.total };
+    ledger.markSending({
+      contractNo: CONTRACT,
+      kind: 'invoice',
+      erpId: '101',
+      erpRef: doc.ref,
+      debtorErpId: '1',
+      payloadHash: 'x',
+      requestJson: '{}',
+      endorsementNo: '500',
+      invoiceNo: doc.number,
+      invoiceMonth: toInvoiceMonth(doc.invoiceDate),
+    });
+    const sent = await client.sales.declare(input);
+    // And INV 102 was marked sending but never reached Cesce.
+    const doc2 = source.documentList.find((d) => d.erpId === '102')!;
+    ledger.markSending({
+      contractNo: CONTRACT,
+      kind: 'invoice',
+      erpId: '102',
+      erpRef: doc2.ref,
+      debtorErpId: '1',
+      payloadHash: 'x',
+      requestJson: '{}',
+      endorsementNo: '500',
+      invoiceNo: doc2.number,
+      invoiceMonth: toInvoiceMonth(doc2.invoiceDate),
+    });
+
+    const report = await runSync({ source, client, ledger });
+    expect(report.reconciled).toEqual({ confirmed: 1, resent: 1 });
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))?.cesceRef).toBe(sent.saleCesceReferenceNo);
+    const numbers = (await salesAtCesce()).map((s) => s.invoiceNo);
+    expect(numbers.filter((n) => n === 'INV/2026/00101')).toHaveLength(1);
+    expect(numbers.filter((n) => n === 'INV/2026/00102')).toHaveLength(1);
+  });
+
+  it('sends and writes nothing in a dry run, but reports the plan', async () => {
+    const source = scenario();
+    const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
+    expect(report.dryRun).toBe(true);
+    expect(report.classificationsRequested).toBe(2);
+    expect(report.salesDeclared).toBe(3); // 101, 102 and the USD one (Cesce would reject it)
+    expect(report.creditNotesDeclared).toBe(2);
+    expect(await salesAtCesce()).toEqual([]);
+    expect(ledger.all()).toEqual([]);
+    expect(source.saleWrites).toEqual([]);
+    expect(emulator.state().policies[0]!.classifications).toHaveLength(2);
+  });
+
+  it('keeps what was declared when write-back fails, and writes it back on the next run', async () => {
+    const source = scenario();
+    source.failWritesFor.add('101');
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.writeBack.errors).toEqual([expect.stringMatching(/INV\/2026\/00101: write refused/)]);
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))).toMatchObject({ state: 'declared', writtenBack: false });
+    source.failWritesFor.clear();
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.salesDeclared).toBe(0);
+    expect(second.writeBack.invoices).toBe(1);
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))?.writtenBack).toBe(true);
+  });
+
+  it('records a failure when Cesce is unreachable and reconciles it on the next run', async () => {
+    const source = scenario();
+    const url = emulator.url;
+    await emulator.close();
+    const offline = new CesceClient({
+      environment: 'sandbox',
+      baseUrl: url,
+      contractNo: CONTRACT,
+      credentials: { clientId: 'app', clientSecret: 'app-secret' },
+      retry: { limit: 0 },
+      timeoutMs: 2000,
+    });
+    await expect(runSync({ source, client: offline, ledger })).rejects.toThrow(/unreachable|failed/);
+    emulator = await startCesceEmulator({ data: sandboxData() });
+    const report = await runSync({ source, client: cesce(), ledger });
+    expect(report.salesDeclared).toBe(3);
+  });
+});

@@ -1,0 +1,526 @@
+import { createHash } from 'node:crypto';
+import {
+  CesceApiError,
+  CesceAuthError,
+  CesceConnectError,
+  NetworkError,
+  negate,
+  toInvoiceMonth,
+  toCreateClassificationRequest,
+  toCreateSaleRequest,
+  type CesceClient,
+  type Classification,
+  type CreateClassificationInput,
+  type Debtor,
+  type DeclareSaleInput,
+  type ErpSource,
+  type SaleDocument,
+} from '@cesce-connect/core';
+import { forEachConcurrent } from './concurrency.js';
+import { itemKey, type ItemKind, type Ledger, type LedgerItem } from './ledger.js';
+import type { ClassificationOutcome, SkippedItem, SyncReport } from './report.js';
+
+export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'declare' | 'credit-notes' | 'write-back';
+
+export interface ProgressEvent {
+  phase: SyncPhase;
+  done: number;
+  total: number;
+}
+
+export interface SyncOptions {
+  source: ErpSource;
+  client: CesceClient;
+  ledger: Ledger;
+  /** Plan only: read the ERP and Cesce, send nothing, write nothing. */
+  dryRun?: boolean | undefined;
+  /** Cesce calls in flight at once (default 4). */
+  concurrency?: number | undefined;
+  /** Only documents dated on or after this `YYYY-MM-DD`. */
+  fromDate?: string | undefined;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+}
+
+interface PlannedSale {
+  doc: SaleDocument;
+  debtor: Debtor;
+  input: DeclareSaleInput;
+  hash: string;
+}
+
+function sha256(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+/** What identifies a document's declaration: a change in any of these re-plans a rejected item. */
+function documentHash(doc: SaleDocument, debtor: Debtor | undefined): string {
+  return sha256([doc.kind, doc.number, doc.invoiceDate, doc.dueDate, doc.total, doc.originNumber, debtor?.taxCode, debtor?.countryCode]);
+}
+
+function classificationHash(input: CreateClassificationInput): string {
+  return sha256(toCreateClassificationRequest(input));
+}
+
+function blockingIssue(issues: { severity: string; message: string; field: string }[]): { message: string; field: string } | undefined {
+  return issues.find((i) => i.severity === 'blocking');
+}
+
+/** Prefers the classification that allows sales, then one in progress, then the latest request. */
+export function pickClassification(found: Classification[]): Classification | null {
+  if (found.length === 0) return null;
+  const rank = (c: Classification) => (c.status.active ? 3 : c.status.state === 'in-progress' ? 2 : c.status.state === 'unknown' ? 1 : 0);
+  return [...found].sort((a, b) => rank(b) - rank(a) || Number(b.requestNo ?? 0) - Number(a.requestNo ?? 0))[0]!;
+}
+
+/** Errors that concern the whole run rather than one item. */
+function isFatal(error: unknown): boolean {
+  return error instanceof CesceAuthError || (error instanceof CesceApiError && (error.status === 401 || error.status === 403));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof CesceConnectError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The main job: read the ERP, reconcile interrupted sends, request classifications for flagged
+ * customers, declare invoices of classified customers and then the credit notes that correct
+ * them, write results back into the ERP, and report.
+ */
+export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  const started = Date.now();
+  const { source, client, ledger } = options;
+  const dryRun = options.dryRun ?? false;
+  const concurrency = options.concurrency ?? 4;
+  const progress = options.onProgress ?? (() => {});
+  const contractNo = client.contract.value;
+  const before = client.requestCounts;
+
+  const erp = await source.connect();
+  const report: SyncReport = {
+    dryRun,
+    contractNo,
+    erp: { system: erp.system, version: erp.version, company: erp.company.name, url: erp.url },
+    classificationsRequested: 0,
+    classifications: [],
+    salesDeclared: 0,
+    creditNotesDeclared: 0,
+    alreadyDeclared: 0,
+    reconciled: { confirmed: 0, resent: 0 },
+    skipped: [],
+    rejected: [],
+    stillRejected: 0,
+    failed: [],
+    writeBack: { partners: 0, invoices: 0, errors: [] },
+    requests: { cesce: 0, token: 0 },
+    durationMs: 0,
+  };
+  const runId = dryRun ? null : ledger.startRun(false);
+  const skip = (s: SkippedItem) => report.skipped.push(s);
+
+  const recordFailure = (key: string, kind: ItemKind, erpRef: string, error: unknown): void => {
+    // Credentials, subscriptions and policy access concern every item: stop the run. The row
+    // stays `sending` and is reconciled by the next run.
+    if (isFatal(error)) throw error;
+    if (error instanceof CesceApiError && !error.retryable) {
+      ledger.markRejected(key, error.status, error.entry.id, error.cesceMessage);
+      report.rejected.push({
+        kind,
+        erpRef,
+        httpStatus: error.status,
+        kbId: error.entry.id,
+        message: error.cesceMessage,
+        cause: error.entry.cause.en,
+        fix: error.entry.fix.en,
+      });
+      return;
+    }
+    // Network errors, timeouts, 429 and 5xx: the outcome is unknown, so the next run reconciles
+    // this item against Cesce before anything is sent again.
+    const status = error instanceof CesceApiError ? error.status : null;
+    const kbId = error instanceof CesceApiError ? error.entry.id : null;
+    ledger.markFailed(key, describeError(error), status, kbId);
+    report.failed.push({ kind, erpRef, message: describeError(error), retryable: true });
+  };
+
+  // 1. Reconcile what an interrupted or failed run may have sent.
+  if (!dryRun) await reconcile(options, report);
+
+  // 2. Read the ERP.
+  const debtors = new Map<string, Debtor>();
+  for await (const d of source.debtors()) debtors.set(d.erpId, d);
+  const documents: SaleDocument[] = [];
+  for await (const doc of source.documents({ fromDate: options.fromDate })) {
+    documents.push(doc);
+    progress({ phase: 'read', done: documents.length, total: 0 });
+  }
+  documents.sort((a, b) => a.invoiceDate.localeCompare(b.invoiceDate) || a.number.localeCompare(b.number));
+
+  // Documents already settled in the ledger are left alone.
+  const pending: SaleDocument[] = [];
+  const toWriteBack: LedgerItem[] = [];
+  for (const doc of documents) {
+    const item = ledger.get(itemKey(contractNo, doc.kind, doc.erpId));
+    if (item?.state === 'declared') {
+      report.alreadyDeclared += 1;
+      if (!item.writtenBack && item.cesceRef) toWriteBack.push(item);
+    } else if (item?.state === 'rejected' && item.payloadHash === documentHash(doc, debtors.get(doc.debtorErpId))) {
+      report.stillRejected += 1;
+    } else {
+      pending.push(doc);
+    }
+  }
+
+  // 3. Look up the Cesce classification of every debtor that matters in this run.
+  const flagged = [...debtors.values()].filter((d) => d.requestedCreditLimit !== null);
+  const lookupIds = new Set<string>([...flagged.map((d) => d.erpId), ...pending.map((d) => d.debtorErpId)]);
+  const lookups = [...lookupIds].map((id) => debtors.get(id)).filter((d): d is Debtor => !!d && !!d.taxCode && !!d.countryCode);
+  const cesceState = new Map<string, Classification | null>();
+  const lookupErrors = new Map<string, string>();
+  let looked = 0;
+  await forEachConcurrent(lookups, concurrency, async (d) => {
+    try {
+      cesceState.set(d.erpId, pickClassification(await client.classifications.query({ taxCode: d.taxCode!, countryCode: d.countryCode! })));
+    } catch (error) {
+      if (isFatal(error) || error instanceof NetworkError) throw error;
+      lookupErrors.set(d.erpId, describeError(error));
+    }
+    progress({ phase: 'look-up', done: ++looked, total: lookups.length });
+  });
+
+  const outcome = (d: Debtor, c: Classification): ClassificationOutcome => ({
+    erpRef: d.ref,
+    taxCode: d.taxCode ?? '',
+    state: c.status.state,
+    stateLabel: c.status.label.en,
+    grantedLimit: c.grantedLimit ? `${c.grantedLimit.amount} ${c.grantedLimit.currency}` : null,
+    endorsementNo: c.endorsementNo,
+  });
+  const classificationWrites = new Map<string, Classification>();
+
+  // 4. Classification requests, only for customers the user flagged (each may cost study fees).
+  const toRequest: { debtor: Debtor; input: CreateClassificationInput; hash: string }[] = [];
+  for (const d of flagged) {
+    const issue = blockingIssue(d.issues);
+    if (issue || !d.taxCode || !d.countryCode) {
+      skip({ kind: 'classification', erpRef: d.ref, reason: `cannot request a classification: ${issue?.message ?? 'no usable tax id'}`, field: issue?.field ?? 'vat' });
+      continue;
+    }
+    if (lookupErrors.has(d.erpId)) {
+      skip({ kind: 'classification', erpRef: d.ref, reason: `classification look-up failed: ${lookupErrors.get(d.erpId)}` });
+      continue;
+    }
+    const existing = cesceState.get(d.erpId) ?? null;
+    if (existing) {
+      classificationWrites.set(d.erpId, existing);
+      continue;
+    }
+    const input: CreateClassificationInput = {
+      taxCode: d.taxCode,
+      countryCode: d.countryCode,
+      companyName: d.name,
+      address: d.address,
+      customerReference: d.customerReference,
+      requestedLimit: d.requestedCreditLimit!,
+      paymentTermDays: d.requestedPaymentTermDays,
+    };
+    const hash = classificationHash(input);
+    const item = ledger.get(itemKey(contractNo, 'classification', d.erpId));
+    if (item?.state === 'rejected' && item.payloadHash === hash) {
+      report.stillRejected += 1;
+      continue;
+    }
+    if (item?.state === 'declared' && item.payloadHash === hash) {
+      // Requested in an earlier run but not found now: never pay study costs twice for one request.
+      skip({ kind: 'classification', erpRef: d.ref, reason: `requested earlier (request ${item.cesceRef ?? '?'}) but Cesce no longer returns it; check it with Cesce` });
+      continue;
+    }
+    toRequest.push({ debtor: d, input, hash });
+  }
+
+  let classified = 0;
+  await forEachConcurrent(toRequest, concurrency, async ({ debtor, input, hash }) => {
+    report.classificationsRequested += 1;
+    if (!dryRun) {
+      const key = itemKey(contractNo, 'classification', debtor.erpId);
+      ledger.markSending({
+        contractNo,
+        kind: 'classification',
+        erpId: debtor.erpId,
+        erpRef: debtor.ref,
+        debtorErpId: debtor.erpId,
+        payloadHash: hash,
+        requestJson: JSON.stringify(toCreateClassificationRequest(input)),
+      });
+      try {
+        const result = await client.classifications.create(input);
+        ledger.markDeclared(key, result.requestNo, result.endorsementNo);
+        cesceState.set(debtor.erpId, result);
+        classificationWrites.set(debtor.erpId, result);
+        report.classifications.push(outcome(debtor, result));
+      } catch (error) {
+        recordFailure(key, 'classification', debtor.ref, error);
+      }
+    }
+    progress({ phase: 'classify', done: ++classified, total: toRequest.length });
+  });
+
+  for (const [erpId, c] of cesceState) if (c) classificationWrites.set(erpId, c);
+  const flaggedIds = new Set(flagged.map((d) => d.erpId));
+
+  // 5. Positive sales, only on customers with an active classification.
+  const planned: PlannedSale[] = [];
+  const creditNotes: SaleDocument[] = [];
+  for (const doc of pending) {
+    if (doc.kind === 'credit_note') {
+      creditNotes.push(doc);
+      continue;
+    }
+    const p = planSale(doc, debtors, cesceState, lookupErrors, skip);
+    if (p) planned.push(p);
+  }
+
+  const declaredNumbers = new Map<string, { invoiceNo: string; endorsementNo: string }>();
+  for (const item of ledger.inState(contractNo, 'declared')) {
+    if (item.kind === 'invoice' && item.invoiceNo && item.endorsementNo) {
+      declaredNumbers.set(item.erpId, { invoiceNo: item.invoiceNo, endorsementNo: item.endorsementNo });
+    }
+  }
+
+  const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number) => {
+    const kind = p.doc.kind;
+    if (dryRun) {
+      if (kind === 'invoice') {
+        report.salesDeclared += 1;
+        declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
+      } else report.creditNotesDeclared += 1;
+      progress({ phase, done: done(), total });
+      return;
+    }
+    const key = itemKey(contractNo, kind, p.doc.erpId);
+    ledger.markSending({
+      contractNo,
+      kind,
+      erpId: p.doc.erpId,
+      erpRef: p.doc.ref,
+      debtorErpId: p.debtor.erpId,
+      payloadHash: p.hash,
+      requestJson: JSON.stringify(toCreateSaleRequest(p.input)),
+      endorsementNo: p.input.endorsementNo,
+      invoiceNo: p.input.invoiceNo,
+      invoiceMonth: toInvoiceMonth(p.input.invoiceDate),
+    });
+    try {
+      const sale = await client.sales.declare(p.input);
+      ledger.markDeclared(key, sale.saleCesceReferenceNo);
+      if (kind === 'invoice') {
+        report.salesDeclared += 1;
+        declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
+      } else report.creditNotesDeclared += 1;
+      const item = ledger.get(key);
+      if (item) toWriteBack.push(item);
+    } catch (error) {
+      recordFailure(key, kind, p.doc.ref, error);
+    }
+    progress({ phase, done: done(), total });
+  };
+
+  let declaredCount = 0;
+  await forEachConcurrent(planned, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, planned.length));
+
+  // 6. Credit notes, each only after the invoice it corrects has been declared.
+  const plannedNotes: PlannedSale[] = [];
+  for (const doc of creditNotes) {
+    const issue = blockingIssue(doc.issues);
+    if (issue) {
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: issue.message, field: issue.field });
+      continue;
+    }
+    const origin = doc.originErpId ? declaredNumbers.get(doc.originErpId) : undefined;
+    if (!origin) {
+      const originItem = doc.originErpId ? ledger.get(itemKey(contractNo, 'invoice', doc.originErpId)) : undefined;
+      const why = originItem?.state === 'rejected' ? 'was rejected by Cesce' : originItem?.state === 'failed' ? 'failed to send' : 'is not declared';
+      skip({
+        kind: 'credit_note',
+        erpRef: doc.ref,
+        reason: `waits for its invoice ${doc.originNumber ?? doc.originErpId}, which ${why} (positive sales go first)`,
+        field: 'reversed_entry_id',
+      });
+      continue;
+    }
+    const debtor = debtors.get(doc.debtorErpId);
+    if (!doc.dueDate) {
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: 'has no due date', field: 'invoice_date_due' });
+      continue;
+    }
+    plannedNotes.push({
+      doc,
+      debtor: debtor ?? ({ erpId: doc.debtorErpId } as Debtor),
+      hash: documentHash(doc, debtor),
+      input: {
+        endorsementNo: origin.endorsementNo,
+        taxCode: debtor?.taxCode,
+        countryCode: debtor?.countryCode,
+        customerReference: debtor?.customerReference,
+        invoiceNo: doc.number,
+        invoiceDate: doc.invoiceDate,
+        dueDate: doc.dueDate,
+        amount: { currency: doc.total.currency, amount: negate(doc.total.amount) },
+        originalInvoiceNo: origin.invoiceNo,
+      },
+    });
+  }
+  let notesDone = 0;
+  await forEachConcurrent(plannedNotes, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, plannedNotes.length));
+
+  // 7. Write back: classification state on customers, Cesce sale reference on invoices.
+  if (!dryRun) {
+    for (const [erpId, c] of classificationWrites) {
+      const d = debtors.get(erpId);
+      if (!d) continue;
+      if (flaggedIds.has(erpId) && !report.classifications.some((o) => o.erpRef === d.ref)) report.classifications.push(outcome(d, c));
+      try {
+        await source.writeClassification({
+          debtorErpId: erpId,
+          state: c.status.state,
+          stateLabel: c.status.label.es,
+          grantedLimit: c.grantedLimit,
+          endorsementNo: c.endorsementNo,
+        });
+        report.writeBack.partners += 1;
+      } catch (error) {
+        report.writeBack.errors.push(`${d.ref}: ${describeError(error)}`);
+      }
+    }
+    let written = 0;
+    for (const item of toWriteBack) {
+      try {
+        await source.writeSale({ documentErpId: item.erpId, saleCesceReferenceNo: item.cesceRef! });
+        ledger.markWrittenBack(item.key);
+        report.writeBack.invoices += 1;
+      } catch (error) {
+        report.writeBack.errors.push(`${item.erpRef}: ${describeError(error)}`);
+      }
+      progress({ phase: 'write-back', done: ++written, total: toWriteBack.length });
+    }
+  }
+
+  const after = client.requestCounts;
+  report.requests = { cesce: after.api - before.api, token: after.token - before.token };
+  report.durationMs = Date.now() - started;
+  if (runId !== null) ledger.finishRun(runId, { ...report, skipped: report.skipped.length });
+  return report;
+}
+
+function planSale(
+  doc: SaleDocument,
+  debtors: Map<string, Debtor>,
+  cesceState: Map<string, Classification | null>,
+  lookupErrors: Map<string, string>,
+  skip: (s: SkippedItem) => void,
+): PlannedSale | null {
+  const issue = blockingIssue(doc.issues);
+  if (issue) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: issue.message, field: issue.field });
+    return null;
+  }
+  const debtor = debtors.get(doc.debtorErpId);
+  if (!debtor) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: `its customer (id ${doc.debtorErpId}) was not found among the company's customers`, field: 'commercial_partner_id' });
+    return null;
+  }
+  const debtorIssue = blockingIssue(debtor.issues);
+  if (debtorIssue || !debtor.taxCode) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: `customer ${debtor.ref}: ${debtorIssue?.message ?? 'no usable tax id'}`, field: debtorIssue?.field ?? 'vat' });
+    return null;
+  }
+  if (lookupErrors.has(debtor.erpId)) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: `classification look-up for ${debtor.ref} failed: ${lookupErrors.get(debtor.erpId)}` });
+    return null;
+  }
+  const c = cesceState.get(debtor.erpId) ?? null;
+  if (!c) {
+    skip({
+      kind: 'invoice',
+      erpRef: doc.ref,
+      reason: `customer ${debtor.ref} has no Cesce classification (set a requested limit on the customer to request one)`,
+    });
+    return null;
+  }
+  if (!c.status.active || !c.endorsementNo) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: `customer ${debtor.ref} classification is ${c.status.label.en} (status ${c.status.code}): no cover to declare on` });
+    return null;
+  }
+  if (!doc.dueDate) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: 'has no due date', field: 'invoice_date_due' });
+    return null;
+  }
+  if (doc.dueDate === doc.invoiceDate) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: 'cash sale (due on the invoice date): not a sale on credit', field: 'invoice_date_due' });
+    return null;
+  }
+  return {
+    doc,
+    debtor,
+    hash: documentHash(doc, debtor),
+    input: {
+      endorsementNo: c.endorsementNo,
+      taxCode: debtor.taxCode,
+      countryCode: debtor.countryCode,
+      customerReference: debtor.customerReference,
+      invoiceNo: doc.number,
+      invoiceDate: doc.invoiceDate,
+      dueDate: doc.dueDate,
+      amount: doc.total,
+    },
+  };
+}
+
+/**
+ * Items left `sending` (the process died mid-call) or `failed` (timeout, 5xx: outcome unknown)
+ * are looked up at Cesce first: found → declared with Cesce's reference; not found → forgotten,
+ * so this run plans them again. Nothing is re-sent blindly.
+ */
+async function reconcile(options: SyncOptions, report: SyncReport): Promise<void> {
+  const { client, ledger } = options;
+  const contractNo = client.contract.value;
+  const open = [...ledger.inState(contractNo, 'sending'), ...ledger.inState(contractNo, 'failed')];
+  if (open.length === 0) return;
+  const listed = new Map<string, { invoiceNo: string; amount: string; ref: string }[]>();
+  let done = 0;
+  for (const item of open) {
+    if (item.kind === 'classification') {
+      const body = JSON.parse(item.requestJson ?? '{}') as { taxCode?: string; countryCode?: string };
+      const found = body.taxCode ? await client.classifications.query({ taxCode: body.taxCode, countryCode: body.countryCode }) : [];
+      const c = pickClassification(found);
+      if (c) {
+        ledger.markDeclared(item.key, c.requestNo, c.endorsementNo);
+        report.reconciled.confirmed += 1;
+      } else {
+        ledger.forget(item.key);
+        report.reconciled.resent += 1;
+      }
+    } else {
+      const cacheKey = `${item.endorsementNo}|${item.invoiceMonth}`;
+      let sales = listed.get(cacheKey);
+      if (!sales) {
+        sales = [];
+        for await (const s of client.sales.list({ endorsementNo: item.endorsementNo ?? undefined, invoiceMonth: item.invoiceMonth ?? undefined })) {
+          sales.push({ invoiceNo: s.invoiceNo, amount: s.amount.amount, ref: s.saleCesceReferenceNo });
+        }
+        listed.set(cacheKey, sales);
+      }
+      const negative = item.kind === 'credit_note';
+      const match = sales.find((s) => s.invoiceNo === item.invoiceNo && s.amount.startsWith('-') === negative);
+      if (match) {
+        ledger.markDeclared(item.key, match.ref);
+        report.reconciled.confirmed += 1;
+      } else {
+        ledger.forget(item.key);
+        report.reconciled.resent += 1;
+      }
+    }
+    options.onProgress?.({ phase: 'reconcile', done: ++done, total: open.length });
+  }
+}
+

@@ -1,0 +1,4 @@
+export * from './ledger.js';
+export * from './report.js';
+export * from './engine.js';
+export * from './concurrency.js';

@@ -1,0 +1,244 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * The ledger: the memory of what was sent to Cesce, in a SQLite file. Every Cesce call that
+ * creates something is bracketed by two writes: `sending` before, the outcome after. A run that
+ * dies in between leaves `sending` rows, which the next run reconciles against Cesce before
+ * anything is re-sent.
+ */
+export type ItemKind = 'classification' | 'invoice' | 'credit_note';
+export type ItemState = 'sending' | 'declared' | 'rejected' | 'failed';
+
+export interface LedgerItem {
+  key: string;
+  contractNo: string;
+  kind: ItemKind;
+  erpId: string;
+  erpRef: string;
+  debtorErpId: string | null;
+  state: ItemState;
+  payloadHash: string;
+  /** The request body sent (no secrets in it). */
+  requestJson: string | null;
+  /** saleCesceReferenceNo for sales, requestNo for classifications. */
+  cesceRef: string | null;
+  endorsementNo: string | null;
+  invoiceNo: string | null;
+  invoiceMonth: string | null;
+  attempts: number;
+  httpStatus: number | null;
+  kbId: string | null;
+  lastError: string | null;
+  writtenBack: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  key: string;
+  contract_no: string;
+  kind: ItemKind;
+  erp_id: string;
+  erp_ref: string;
+  debtor_erp_id: string | null;
+  state: ItemState;
+  payload_hash: string;
+  request_json: string | null;
+  cesce_ref: string | null;
+  endorsement_no: string | null;
+  invoice_no: string | null;
+  invoice_month: string | null;
+  attempts: number;
+  http_status: number | null;
+  kb_id: string | null;
+  last_error: string | null;
+  written_back: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+  key TEXT PRIMARY KEY,
+  contract_no TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('classification','invoice','credit_note')),
+  erp_id TEXT NOT NULL,
+  erp_ref TEXT NOT NULL,
+  debtor_erp_id TEXT,
+  state TEXT NOT NULL CHECK (state IN ('sending','declared','rejected','failed')),
+  payload_hash TEXT NOT NULL,
+  request_json TEXT,
+  cesce_ref TEXT,
+  endorsement_no TEXT,
+  invoice_no TEXT,
+  invoice_month TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  http_status INTEGER,
+  kb_id TEXT,
+  last_error TEXT,
+  written_back INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_state ON items (contract_no, state);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  dry_run INTEGER NOT NULL,
+  summary_json TEXT
+);
+`;
+
+function toItem(r: Row): LedgerItem {
+  return {
+    key: r.key,
+    contractNo: r.contract_no,
+    kind: r.kind,
+    erpId: r.erp_id,
+    erpRef: r.erp_ref,
+    debtorErpId: r.debtor_erp_id,
+    state: r.state,
+    payloadHash: r.payload_hash,
+    requestJson: r.request_json,
+    cesceRef: r.cesce_ref,
+    endorsementNo: r.endorsement_no,
+    invoiceNo: r.invoice_no,
+    invoiceMonth: r.invoice_month,
+    attempts: r.attempts,
+    httpStatus: r.http_status,
+    kbId: r.kb_id,
+    lastError: r.last_error,
+    writtenBack: r.written_back === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function itemKey(contractNo: string, kind: ItemKind, erpId: string): string {
+  return `${kind === 'classification' ? 'classification' : 'sale'}:${contractNo}:${erpId}`;
+}
+
+export interface SendingInput {
+  contractNo: string;
+  kind: ItemKind;
+  erpId: string;
+  erpRef: string;
+  debtorErpId: string | null;
+  payloadHash: string;
+  requestJson: string;
+  endorsementNo?: string | null;
+  invoiceNo?: string | null;
+  invoiceMonth?: string | null;
+}
+
+export class Ledger {
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+  }
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  get(key: string): LedgerItem | undefined {
+    const row = this.db.prepare('SELECT * FROM items WHERE key = ?').get(key) as Row | undefined;
+    return row ? toItem(row) : undefined;
+  }
+
+  all(contractNo?: string): LedgerItem[] {
+    const rows = (
+      contractNo
+        ? this.db.prepare('SELECT * FROM items WHERE contract_no = ? ORDER BY created_at, key').all(contractNo)
+        : this.db.prepare('SELECT * FROM items ORDER BY created_at, key').all()
+    ) as Row[];
+    return rows.map(toItem);
+  }
+
+  inState(contractNo: string, state: ItemState): LedgerItem[] {
+    return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as Row[]).map(toItem);
+  }
+
+  /** Written (and flushed) before a Cesce call that creates something. */
+  markSending(input: SendingInput): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, state, payload_hash, request_json,
+           endorsement_no, invoice_no, invoice_month, attempts, created_at, updated_at)
+         VALUES (@key, @contractNo, @kind, @erpId, @erpRef, @debtorErpId, 'sending', @payloadHash, @requestJson,
+           @endorsementNo, @invoiceNo, @invoiceMonth, 1, @now, @now)
+         ON CONFLICT (key) DO UPDATE SET state = 'sending', erp_ref = excluded.erp_ref, payload_hash = excluded.payload_hash,
+           request_json = excluded.request_json, endorsement_no = excluded.endorsement_no, invoice_no = excluded.invoice_no,
+           invoice_month = excluded.invoice_month, attempts = items.attempts + 1, http_status = NULL, kb_id = NULL,
+           last_error = NULL, updated_at = excluded.updated_at`,
+      )
+      .run({
+        key: itemKey(input.contractNo, input.kind, input.erpId),
+        contractNo: input.contractNo,
+        kind: input.kind,
+        erpId: input.erpId,
+        erpRef: input.erpRef,
+        debtorErpId: input.debtorErpId,
+        payloadHash: input.payloadHash,
+        requestJson: input.requestJson,
+        endorsementNo: input.endorsementNo ?? null,
+        invoiceNo: input.invoiceNo ?? null,
+        invoiceMonth: input.invoiceMonth ?? null,
+        now,
+      });
+  }
+
+  markDeclared(key: string, cesceRef: string | null, endorsementNo?: string | null): void {
+    this.db
+      .prepare(
+        `UPDATE items SET state = 'declared', cesce_ref = ?, endorsement_no = COALESCE(?, endorsement_no), http_status = NULL,
+           kb_id = NULL, last_error = NULL, written_back = 0, updated_at = ? WHERE key = ?`,
+      )
+      .run(cesceRef, endorsementNo ?? null, this.now(), key);
+  }
+
+  markRejected(key: string, httpStatus: number, kbId: string, message: string): void {
+    this.db
+      .prepare(`UPDATE items SET state = 'rejected', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
+      .run(httpStatus, kbId, message, this.now(), key);
+  }
+
+  markFailed(key: string, message: string, httpStatus: number | null = null, kbId: string | null = null): void {
+    this.db
+      .prepare(`UPDATE items SET state = 'failed', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
+      .run(httpStatus, kbId, message, this.now(), key);
+  }
+
+  /** Removes a `sending` row that reconciliation proved never reached Cesce, so it is planned again. */
+  forget(key: string): void {
+    this.db.prepare(`DELETE FROM items WHERE key = ? AND state IN ('sending', 'failed')`).run(key);
+  }
+
+  markWrittenBack(key: string): void {
+    this.db.prepare('UPDATE items SET written_back = 1, updated_at = ? WHERE key = ?').run(this.now(), key);
+  }
+
+  startRun(dryRun: boolean): number {
+    return Number(this.db.prepare('INSERT INTO runs (started_at, dry_run) VALUES (?, ?)').run(this.now(), dryRun ? 1 : 0).lastInsertRowid);
+  }
+
+  finishRun(id: number, summary: unknown): void {
+    this.db.prepare('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?').run(this.now(), JSON.stringify(summary), id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,121 @@
+/** What a `cesce sync` run did, for people (table) and machines (`--json`). */
+export interface SkippedItem {
+  kind: 'classification' | 'invoice' | 'credit_note';
+  erpRef: string;
+  reason: string;
+  /** The ERP field at fault, when the reason is bad data. */
+  field?: string | undefined;
+}
+
+export interface RejectedItem {
+  kind: 'classification' | 'invoice' | 'credit_note';
+  erpRef: string;
+  httpStatus: number;
+  kbId: string;
+  message: string;
+  cause: string;
+  fix: string;
+}
+
+export interface FailedItem {
+  kind: 'classification' | 'invoice' | 'credit_note';
+  erpRef: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface ClassificationOutcome {
+  erpRef: string;
+  taxCode: string;
+  state: string;
+  stateLabel: string;
+  grantedLimit: string | null;
+  endorsementNo: string | null;
+}
+
+export interface SyncReport {
+  dryRun: boolean;
+  contractNo: string;
+  erp: { system: string; version: string; company: string; url: string };
+  classificationsRequested: number;
+  classifications: ClassificationOutcome[];
+  salesDeclared: number;
+  creditNotesDeclared: number;
+  /** Documents declared in earlier runs, left alone. */
+  alreadyDeclared: number;
+  /** Sending rows of an interrupted run found at Cesce (declared) or proved unsent (re-planned). */
+  reconciled: { confirmed: number; resent: number };
+  skipped: SkippedItem[];
+  rejected: RejectedItem[];
+  /** Rejected in an earlier run and unchanged in the ERP since: not sent again. */
+  stillRejected: number;
+  failed: FailedItem[];
+  writeBack: { partners: number; invoices: number; errors: string[] };
+  requests: { cesce: number; token: number };
+  durationMs: number;
+}
+
+/** 0 ok, 2 finished with rejected or failed items (1 is for fatal errors, raised as exceptions). */
+export function exitCodeFor(report: SyncReport): 0 | 2 {
+  return report.rejected.length > 0 || report.failed.length > 0 ? 2 : 0;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** A plain-text summary table with every skipped, rejected and failed item and its reason. */
+export function formatReport(r: SyncReport): string {
+  const lines: string[] = [];
+  const title = r.dryRun ? 'cesce sync (dry run: nothing sent)' : 'cesce sync';
+  lines.push(`${title}: contract ${r.contractNo}, ${r.erp.system} ${r.erp.version} company "${r.erp.company}"`);
+  lines.push('');
+  const verb = r.dryRun ? 'to request' : 'requested';
+  const rows: [string, number][] = [
+    [`Classifications ${verb}`, r.classificationsRequested],
+    [`Sales ${r.dryRun ? 'to declare' : 'declared'}`, r.salesDeclared],
+    [`Credit notes ${r.dryRun ? 'to declare' : 'declared'}`, r.creditNotesDeclared],
+    ['Already declared earlier', r.alreadyDeclared],
+    ['Skipped', r.skipped.length],
+    ['Rejected by Cesce', r.rejected.length],
+    ['Still rejected (unchanged)', r.stillRejected],
+    ['Failed (retry later)', r.failed.length],
+  ];
+  if (r.reconciled.confirmed + r.reconciled.resent > 0) {
+    rows.push(['Interrupted sends reconciled', r.reconciled.confirmed + r.reconciled.resent]);
+  }
+  const w = Math.max(...rows.map(([k]) => k.length)) + 2;
+  for (const [k, v] of rows) lines.push(`  ${pad(k, w)}${String(v).padStart(6)}`);
+  if (r.classifications.length > 0) {
+    lines.push('', 'Classifications:');
+    for (const c of r.classifications) {
+      lines.push(`  ${c.erpRef} (${c.taxCode}): ${c.stateLabel}${c.grantedLimit ? `, granted ${c.grantedLimit}` : ''}${c.endorsementNo ? `, suplemento ${c.endorsementNo}` : ''}`);
+    }
+  }
+  if (r.rejected.length > 0) {
+    lines.push('', 'Rejected:');
+    for (const x of r.rejected) {
+      lines.push(`  ${x.erpRef}: HTTP ${x.httpStatus} ${x.message}`);
+      lines.push(`    [${x.kbId}] cause: ${x.cause}`);
+      lines.push(`    fix: ${x.fix}`);
+    }
+  }
+  if (r.failed.length > 0) {
+    lines.push('', 'Failed (will be retried on the next run):');
+    for (const x of r.failed) lines.push(`  ${x.erpRef}: ${x.message}`);
+  }
+  if (r.skipped.length > 0) {
+    lines.push('', 'Skipped:');
+    for (const s of r.skipped) lines.push(`  ${s.erpRef}: ${s.reason}`);
+  }
+  if (r.writeBack.errors.length > 0) {
+    lines.push('', 'Write-back errors (retried on the next run):');
+    for (const e of r.writeBack.errors) lines.push(`  ${e}`);
+  }
+  lines.push(
+    '',
+    `Written back to the ERP: ${r.writeBack.partners} customers, ${r.writeBack.invoices} invoices. ` +
+      `Cesce requests: ${r.requests.cesce} API + ${r.requests.token} token, in ${(r.durationMs / 1000).toFixed(1)} s.`,
+  );
+  return lines.join('\n');
+}
