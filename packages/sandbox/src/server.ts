@@ -30,6 +30,11 @@ export interface CesceEmulatorOptions {
   now?: () => string;
   /** Epoch milliseconds used for token expiry (default Date.now). */
   clock?: () => number;
+  /**
+   * Delay every answer by this many milliseconds, after the request has taken effect: the window
+   * in which a client that dies has been served without knowing it (fault injection).
+   */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -140,6 +145,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
     }
   };
 
+  const latency = Math.max(0, options.latencyMs ?? 0);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const method = (req.method ?? 'GET').toUpperCase();
@@ -151,7 +157,8 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
         ...(operation ? { operation } : {}),
         ...(reply.rule ? { rule: reply.rule } : {}),
       });
-      send(res, reply);
+      if (latency > 0) setTimeout(() => send(res, reply), latency);
+      else send(res, reply);
     };
     readBody(req).then(
       (rawBody) => {
