@@ -60,6 +60,20 @@ export function exitCodeFor(report: SyncReport): 0 | 2 {
   return report.rejected.length > 0 || report.failed.length > 0 ? 2 : 0;
 }
 
+function wrap(items: string[], width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line ? `${line}, ${item}` : item;
+    if (line && next.length > width) {
+      out.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -89,7 +103,7 @@ export function formatReport(r: SyncReport): string {
   if (r.classifications.length > 0) {
     lines.push('', 'Classifications:');
     for (const c of r.classifications) {
-      lines.push(`  ${c.erpRef} (${c.taxCode}): ${c.stateLabel}${c.grantedLimit ? `, granted ${c.grantedLimit}` : ''}${c.endorsementNo ? `, suplemento ${c.endorsementNo}` : ''}`);
+      lines.push(`  ${c.erpRef} (${c.taxCode}): ${c.stateLabel}${c.grantedLimit && !/^0(\.0+)? /.test(c.grantedLimit) ? `, granted ${c.grantedLimit}` : ''}${c.endorsementNo ? `, suplemento ${c.endorsementNo}` : ''}`);
     }
   }
   if (r.rejected.length > 0) {
@@ -105,8 +119,14 @@ export function formatReport(r: SyncReport): string {
     for (const x of r.failed) lines.push(`  ${x.erpRef}: ${x.message}`);
   }
   if (r.skipped.length > 0) {
-    lines.push('', 'Skipped:');
-    for (const s of r.skipped) lines.push(`  ${s.erpRef}: ${s.reason}`);
+    // Items with the same reason (same customer, same cause) are listed together under it.
+    const groups = new Map<string, string[]>();
+    for (const s of r.skipped) groups.set(s.reason, [...(groups.get(s.reason) ?? []), s.erpRef]);
+    lines.push('', `Skipped (${r.skipped.length}), by reason:`);
+    for (const [reason, refs] of groups) {
+      if (refs.length === 1) lines.push(`  ${refs[0]}: ${reason}`);
+      else lines.push(`  ${reason}: ${refs.length} items`, ...wrap(refs, 96).map((l) => `    ${l}`));
+    }
   }
   if (r.writeBack.errors.length > 0) {
     lines.push('', 'Write-back errors (retried on the next run):');

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CesceClient } from '@cesce-connect/core';
+import { createOdooSource } from '@cesce-connect/connector-odoo';
+import { exitCodeFor, formatReport, Ledger, runSync, type ProgressEvent } from '@cesce-connect/sync';
+import { loadConfig, secretsOf } from '../config.js';
+import { createProgress, printFatal } from '../output.js';
+
+const PHASES: Record<ProgressEvent['phase'], string> = {
+  reconcile: 'Reconciling interrupted sends',
+  read: 'Reading invoices',
+  'look-up': 'Looking up classifications',
+  classify: 'Requesting classifications',
+  declare: 'Declaring sales',
+  'credit-notes': 'Declaring credit notes',
+  'write-back': 'Writing back to the ERP',
+};
+
+interface SyncFlags {
+  config: string;
+  dryRun?: boolean;
+  json?: boolean;
+  ledger?: string;
+  concurrency?: string;
+  verbose?: boolean;
+}
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('Declare the ERP’s invoices and credit notes to Cesce and request classifications for flagged customers')
+    .requiredOption('-c, --config <file>', 'config file (JSON): cesce, odoo and sync sections')
+    .option('--dry-run', 'read the ERP and Cesce and show what would be sent; send and write nothing')
+    .option('--json', 'print one JSON object with the outcome instead of the table')
+    .option('--ledger <file>', 'SQLite ledger file (overrides sync.ledger in the config)')
+    .option('--concurrency <n>', 'Cesce calls in flight at once (1-16; overrides sync.concurrency)')
+    .option('--verbose', 'show error details such as ERP tracebacks')
+    .addHelpText(
+      'after',
+      `
+What it does:
+  1. reconciles items an interrupted run left half-sent (asks Cesce before re-sending anything)
+  2. requests a classification (credit limit) for customers flagged with a requested limit
+  3. declares posted invoices of customers with an active classification
+  4. declares credit notes after the invoice they correct
+  5. writes status, granted limit and Cesce sale references back into the ERP
+
+Config values may reference the environment: "clientSecret": "env:CESCE_CLIENT_SECRET".
+
+Exit codes:
+  0  finished, nothing rejected
+  1  fatal error (bad config, ERP or Cesce unreachable, wrong credentials)
+  2  finished, but some items were rejected by Cesce or failed (see the report)
+
+Examples:
+  $ cesce sync --config cesce.config.json --dry-run
+  $ cesce sync --config cesce.config.json --json > last-run.json
+  $ CESCE_BASE_URL=http://127.0.0.1:4010 ODOO_URL=http://127.0.0.1:8069 cesce sync --config examples/demo/cesce.config.json`,
+    )
+    .action(async (flags: SyncFlags) => {
+      process.exitCode = await syncCommand(flags);
+    });
+}
+
+export async function syncCommand(flags: SyncFlags): Promise<number> {
+  const json = flags.json ?? false;
+  let secrets: string[] = [];
+  let ledger: Ledger | undefined;
+  let source: ReturnType<typeof createOdooSource> | undefined;
+  const progress = createProgress(!json && process.stderr.isTTY === true);
+  try {
+    const config = loadConfig(flags.config);
+    secrets = secretsOf(config);
+    let concurrency = config.sync.concurrency;
+    if (flags.concurrency !== undefined) {
+      const n = Number(flags.concurrency);
+      if (!Number.isInteger(n) || n < 1 || n > 16) throw new TypeError(`--concurrency must be a whole number from 1 to 16, not '${flags.concurrency}'`);
+      concurrency = n;
+    }
+    const client = new CesceClient({
+      environment: config.cesce.environment,
+      baseUrl: config.cesce.baseUrl,
+      contractNo: config.cesce.contractNo,
+      credentials: {
+        clientId: config.cesce.clientId,
+        clientSecret: config.cesce.clientSecret,
+        username: config.cesce.username,
+        password: config.cesce.password,
+      },
+      scope: config.cesce.scope,
+      timeoutMs: config.cesce.timeoutMs,
+    });
+    source = createOdooSource(config.odoo);
+    ledger = new Ledger(flags.ledger ? resolve(flags.ledger) : config.sync.ledger);
+    const report = await runSync({
+      source,
+      client,
+      ledger,
+      dryRun: flags.dryRun ?? false,
+      concurrency,
+      fromDate: config.sync.fromDate,
+      onProgress: (e) => progress.update(`${PHASES[e.phase]} ${e.total ? `${e.done}/${e.total}` : e.done}`),
+    });
+    progress.done();
+    if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...report }, null, 2)}\n`);
+    else process.stdout.write(`${formatReport(report)}\n`);
+    return exitCodeFor(report);
+  } catch (error) {
+    progress.done();
+    printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
+    return 1;
+  } finally {
+    ledger?.close();
+    await source?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerEmulate } from './commands/emulate.js';
+import { registerSync } from './commands/sync.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command('cesce')
+    .description('Connect your ERP to Cesce: classifications (credit limits) and sales declarations')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Try it on the embedded emulators:
+  $ cesce emulate cesce                                   # prints e.g. http://127.0.0.1:41234
+  $ cesce emulate odoo --data examples/demo/odoo-dataset.json
+  $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json`,
+    );
+  registerSync(program);
+  registerEmulate(program);
+  return program;
+}

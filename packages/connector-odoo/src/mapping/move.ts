@@ -1,0 +1,102 @@
+import { abs, decimalFromNumber, money } from '@cesce-connect/core';
+import type { DocumentKind, MappingIssue, SaleDocument } from '@cesce-connect/core';
+import type { CurrencyInfo } from './partner.js';
+import { many2oneId, many2oneName, odooDatetimeToIso, odooNumber, odooText, type OdooRecord } from './values.js';
+
+export interface MoveLookups {
+  /** res.currency id → ISO code and decimals. */
+  currencies: ReadonlyMap<number, CurrencyInfo>;
+  /** account.move id → `name` of moves referenced by `reversed_entry_id` (their display name may differ). */
+  moveNames?: ReadonlyMap<number, string> | undefined;
+}
+
+export const MOVE_FIELDS = [
+  'name',
+  'move_type',
+  'partner_id',
+  'commercial_partner_id',
+  'invoice_date',
+  'invoice_date_due',
+  'currency_id',
+  'amount_total',
+  'reversed_entry_id',
+  'write_date',
+  'payment_state',
+] as const;
+
+const KINDS: Record<string, DocumentKind> = { out_invoice: 'invoice', out_refund: 'credit_note' };
+
+/** "account.move,1203 INV/2026/00012" */
+export function moveRef(id: number, name: string | null): string {
+  return name ? `account.move,${id} ${name}` : `account.move,${id}`;
+}
+
+/**
+ * Maps a posted customer invoice or credit note (account.move, move_type out_invoice/out_refund)
+ * to a `SaleDocument`. Pure. The total is exact: Odoo's float is read through its shortest text
+ * and rounded to the currency's decimals; it is always positive (`kind` carries the sign).
+ */
+export function mapMove(record: OdooRecord, lookups: MoveLookups): SaleDocument {
+  const id = record.id;
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw new TypeError(`account.move record without an integer id: ${JSON.stringify(id)}`);
+  const moveType = odooText(record.move_type);
+  const kind = moveType ? KINDS[moveType] : undefined;
+  if (!kind) throw new TypeError(`account.move,${id} has move_type ${JSON.stringify(record.move_type)}, not out_invoice/out_refund`);
+  const number = odooText(record.name);
+  const shownNumber = number === '/' ? null : number;
+  const ref = moveRef(id, shownNumber);
+  const issues: MappingIssue[] = [];
+  const issue = (field: string, message: string, severity: MappingIssue['severity'] = 'blocking') =>
+    issues.push({ record: ref, field, message, severity });
+
+  if (!shownNumber) issue('name', 'the document has no number (is it posted?)');
+
+  let debtorId = many2oneId(record.commercial_partner_id);
+  if (debtorId === null) {
+    debtorId = many2oneId(record.partner_id);
+    if (debtorId === null) issue('partner_id', 'the document has no customer');
+    else issue('commercial_partner_id', 'no commercial partner; the invoice partner is used', 'warning');
+  }
+
+  const invoiceDate = odooText(record.invoice_date);
+  if (!invoiceDate) issue('invoice_date', 'the document has no invoice date');
+  const dueDate = odooText(record.invoice_date_due);
+  if (!dueDate) issue('invoice_date_due', 'the document has no due date');
+
+  const currencyId = many2oneId(record.currency_id);
+  const known = currencyId === null ? undefined : lookups.currencies.get(currencyId);
+  const currency: CurrencyInfo | null = known ?? (many2oneName(record.currency_id) ? { name: many2oneName(record.currency_id)!, decimals: 2 } : null);
+  if (!currency) issue('currency_id', 'the document has no currency');
+  else if (!known) issue('currency_id', `currency ${currency.name} was not read from res.currency; 2 decimals assumed`, 'warning');
+  const amountTotal = odooNumber(record.amount_total);
+  if (amountTotal === null) issue('amount_total', 'the document has no total');
+  const decimals = currency?.decimals ?? 2;
+  const total = money(currency?.name ?? 'XXX', abs(decimalFromNumber(amountTotal ?? 0, decimals)), decimals);
+
+  let originErpId: string | null = null;
+  let originNumber: string | null = null;
+  if (kind === 'credit_note') {
+    const originId = many2oneId(record.reversed_entry_id);
+    if (originId === null) {
+      issue('reversed_entry_id', 'credit note has no origin invoice');
+    } else {
+      originErpId = String(originId);
+      originNumber = lookups.moveNames?.get(originId) ?? many2oneName(record.reversed_entry_id);
+    }
+  }
+
+  return {
+    kind,
+    erpId: String(id),
+    number: shownNumber ?? '',
+    ref,
+    debtorErpId: debtorId === null ? '' : String(debtorId),
+    invoiceDate: invoiceDate ?? '',
+    dueDate,
+    total,
+    originErpId,
+    originNumber,
+    updatedAt: odooDatetimeToIso(record.write_date),
+    issues,
+  };
+}

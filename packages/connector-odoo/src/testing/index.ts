@@ -1,0 +1,7 @@
+export { startOdooEmulator } from './emulator.js';
+export type { OdooEmulator, OdooEmulatorOptions, OdooEmulatorCall } from './emulator.js';
+export { loadOdooDataset, validateOdooDataset, OdooDatasetError } from './dataset.js';
+export type { OdooDataset, OdooDatasetRecord, OdooUser, CustomFieldDef } from './dataset.js';
+export { OdooFault } from './faults.js';
+export { parseDomain } from './domain.js';
+export type { FieldDef, ModelDef, OdooFieldType } from './schema.js';

@@ -1,0 +1,123 @@
+import { ErpError, redact } from '@cesce-connect/core';
+
+/** What an error message may say about the call that failed (never the password). */
+export interface CallContext {
+  /** Endpoint URL without credentials, e.g. `https://erp.example.com/xmlrpc/2/object`. */
+  endpoint: string;
+  /** e.g. `res.partner.search_read` or `common.authenticate`. */
+  label: string;
+  username: string;
+  database: string;
+  /** Secrets to scrub from any text copied from the server. */
+  secrets: readonly string[];
+  /** HTTP status of the answer, when one arrived. */
+  status?: number | undefined;
+  /** `Location` of a 3xx answer (e.g. http → https), which XML-RPC clients do not follow. */
+  redirect?: string | undefined;
+}
+
+const PROTOCOL_HINT = 'is the URL right (http vs https, proxy page)?';
+
+function scrub(text: string, ctx: CallContext): string {
+  return redact(text, ctx.secrets) as string;
+}
+
+/** The last non-empty line of a Python traceback, e.g. "ValueError: Invalid field 'foo' ...". */
+export function lastTracebackLine(traceback: string): string {
+  const lines = traceback.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  return lines[lines.length - 1] ?? traceback;
+}
+
+/**
+ * Maps an XML-RPC fault of `/xmlrpc/2` to an `ErpError` (reference §1.1):
+ * 1 → server (message = last traceback line, details = the traceback), 2 → validation,
+ * 3 → access-denied, 4 → access. Legacy string codes are parsed when numeric.
+ */
+export function mapOdooFault(faultCode: unknown, faultString: unknown, ctx: CallContext): ErpError {
+  const code = typeof faultCode === 'number' ? faultCode : Number.parseInt(String(faultCode), 10);
+  const text = scrub(typeof faultString === 'string' ? faultString : String(faultString ?? ''), ctx);
+  switch (code) {
+    case 3:
+      return new ErpError(
+        'odoo',
+        'access-denied',
+        `Odoo refused the credentials of user ${ctx.username} on database ${ctx.database} at ${ctx.endpoint} (${ctx.label}: ${text || 'Access Denied'})`,
+        { hint: 'Check the login and the password or API key; API keys can be revoked or expire.' },
+      );
+    case 4:
+      return new ErpError('odoo', 'access', `Odoo refused ${ctx.label} for user ${ctx.username}: ${text}`, {
+        hint: "Give the Odoo user the access rights (groups, companies) the connector needs.",
+      });
+    case 2:
+      return new ErpError('odoo', 'validation', text || `Odoo rejected ${ctx.label}`);
+    case 1:
+      return new ErpError('odoo', 'server', lastTracebackLine(text) || `Odoo failed on ${ctx.label}`, {
+        details: text,
+      });
+    default:
+      return new ErpError('odoo', 'server', `Odoo fault ${String(faultCode)} on ${ctx.label}: ${lastTracebackLine(text)}`, {
+        details: text,
+      });
+  }
+}
+
+function htmlTitle(body: unknown): string | null {
+  if (typeof body !== 'string') return null;
+  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(body);
+  return m?.[1]?.trim() || null;
+}
+
+export function protocolError(ctx: CallContext, detail: string, body?: unknown): ErpError {
+  const title = htmlTitle(body);
+  const status = ctx.status === undefined ? '' : `HTTP ${ctx.status}, ${ctx.redirect ? `redirected to ${scrub(ctx.redirect, ctx)}, ` : ''}`;
+  const page = title ? `, got a page titled '${scrub(title, ctx)}'` : '';
+  return new ErpError(
+    'odoo',
+    'protocol',
+    `Odoo at ${ctx.endpoint} did not answer XML-RPC (${status}${scrub(detail, ctx)}${page}) on ${ctx.label}; ${PROTOCOL_HINT}`,
+    { hint: 'Use the base URL of the Odoo server, e.g. https://erp.example.com, with the right scheme.' },
+  );
+}
+
+export function timeoutError(ctx: CallContext, timeoutMs: number): ErpError {
+  return new ErpError(
+    'odoo',
+    'timeout',
+    `Odoo at ${ctx.endpoint} did not answer ${ctx.label} within ${timeoutMs / 1000} s`,
+    { hint: 'The server may be overloaded or a proxy may hold the request; retry, or raise timeoutMs / lower pageSize.' },
+  );
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+
+/**
+ * Classifies any error the `xmlrpc` / `odoo-xmlrpc` stack reports: faults, HTML or other
+ * non-XML-RPC answers (the parser's "Unknown XML-RPC tag 'TITLE'", "Not Found" for 404),
+ * network failures and TLS problems.
+ */
+export function mapCallError(err: unknown, ctx: CallContext): ErpError {
+  if (err instanceof ErpError) return err;
+  const e = (err ?? {}) as { faultCode?: unknown; faultString?: unknown; code?: unknown; message?: unknown; body?: unknown };
+  if (e.faultCode !== undefined) return mapOdooFault(e.faultCode, e.faultString, ctx);
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (ctx.status !== undefined && ctx.status !== 200) return protocolError(ctx, message, e.body);
+  if (code && (NETWORK_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
+    return new ErpError('odoo', 'transport', `Cannot reach Odoo at ${ctx.endpoint} (${code}: ${scrub(message, ctx)}) on ${ctx.label}`, {
+      hint: 'Check the URL, the port, the network/VPN and that the Odoo server is running.',
+      cause: Object.assign(new Error(scrub(message, ctx)), { code }),
+    });
+  }
+  // Anything else came from parsing the answer: it was not a well-formed XML-RPC response.
+  return protocolError(ctx, message, e.body);
+}
