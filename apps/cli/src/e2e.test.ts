@@ -184,6 +184,17 @@ describe('cesce sync on the demo data', () => {
     db.close();
   });
 
+  it('lets only one of two concurrent runs on one ledger send', async () => {
+    const e = await emulators(10);
+    const ledger = join(dir, 'ledger.sqlite');
+    const [a, b] = await Promise.all([sync(e, ledger), sync(e, ledger)]);
+    const codes = [a.code, b.code].sort();
+    expect(codes).toEqual([1, 2]);
+    const loser = a.code === 1 ? a : b;
+    expect(JSON.parse(loser.stdout).error.message).toMatch(/is in use by another cesce sync \(pid \d+/);
+    expect(duplicates(await salesAtCesce(e))).toEqual([]);
+  });
+
   it('sends and writes nothing with --dry-run', async () => {
     const e = await emulators();
     const run = await sync(e, join(dir, 'ledger.sqlite'), ['--dry-run']);

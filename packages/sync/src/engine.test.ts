@@ -280,3 +280,40 @@ describe('runSync against the Cesce emulator', () => {
     expect(report.salesDeclared).toBe(3);
   });
 });
+
+describe('ledger lock', () => {
+  it('refuses a second sync on a ledger in use, naming the holder, and takes over a dead holder’s lock', async () => {
+    const source = scenario();
+    const file = join(dir, 'shared.sqlite');
+    const first = new Ledger(file);
+    const second = new Ledger(file);
+    try {
+      first.acquireLock();
+      // Same process id counts as the holder itself; pretend the holder is another live process.
+      const db = (first as unknown as { db: import('better-sqlite3').Database }).db;
+      db.prepare('UPDATE lock SET pid = ?').run(process.ppid);
+      await expect(runSync({ source, client: cesce(), ledger: second })).rejects.toThrow(
+        new RegExp(`in use by another cesce sync \\(pid ${process.ppid} on `),
+      );
+      expect(await salesAtCesce()).toEqual([]);
+      // A holder that no longer exists (killed) is taken over.
+      db.prepare('UPDATE lock SET pid = ?').run(2 ** 22 + 12345);
+      const report = await runSync({ source, client: cesce(), ledger: second });
+      expect(report.salesDeclared).toBe(3);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM lock').get()).toEqual({ n: 0 });
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it('lets a dry run read a ledger that is in use', async () => {
+    const source = scenario();
+    ledger.acquireLock();
+    const db = (ledger as unknown as { db: import('better-sqlite3').Database }).db;
+    db.prepare('UPDATE lock SET pid = ?').run(process.ppid);
+    const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
+    expect(report.salesDeclared).toBe(3);
+    ledger.forceUnlock();
+  });
+});

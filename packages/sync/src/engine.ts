@@ -88,6 +88,16 @@ function describeError(error: unknown): string {
  * them, write results back into the ERP, and report.
  */
 export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  const dryRun = options.dryRun ?? false;
+  if (!dryRun) options.ledger.acquireLock();
+  try {
+    return await execute(options);
+  } finally {
+    if (!dryRun) options.ledger.releaseLock();
+  }
+}
+
+async function execute(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const { source, client, ledger } = options;
   const dryRun = options.dryRun ?? false;

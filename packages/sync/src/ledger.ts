@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { CesceConnectError } from '@cesce-connect/core';
 
 /**
  * The ledger: the memory of what was sent to Cesce, in a SQLite file. Every Cesce call that
@@ -84,6 +86,12 @@ CREATE TABLE IF NOT EXISTS items (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (contract_no, state);
+CREATE TABLE IF NOT EXISTS lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -238,7 +246,48 @@ export class Ledger {
     this.db.prepare('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?').run(this.now(), JSON.stringify(summary), id);
   }
 
+  /**
+   * Takes the ledger for this process, so two `cesce sync` runs on one ledger never both send.
+   * A lock left by a process that no longer exists on this host (killed) is taken over.
+   */
+  acquireLock(): void {
+    const take = this.db.transaction(() => {
+      const held = this.db.prepare('SELECT pid, host, acquired_at FROM lock WHERE id = 1').get() as
+        | { pid: number; host: string; acquired_at: string }
+        | undefined;
+      if (held && !(held.host === hostname() && (held.pid === process.pid || !processAlive(held.pid)))) {
+        throw new CesceConnectError(
+          'ledger_locked',
+          `The ledger ${this.file} is in use by another cesce sync (pid ${held.pid} on ${held.host}, since ${held.acquired_at}).`,
+          { hint: 'Wait for that run to finish. If it is gone (e.g. its machine was restarted), run `cesce sync` again with --force-unlock.' },
+        );
+      }
+      this.db
+        .prepare('INSERT INTO lock (id, pid, host, acquired_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+        .run(process.pid, hostname(), this.now());
+    });
+    take.immediate();
+  }
+
+  /** Drops any lock, whoever holds it (for a lock left by a machine that is gone). */
+  forceUnlock(): void {
+    this.db.prepare('DELETE FROM lock').run();
+  }
+
+  releaseLock(): void {
+    this.db.prepare('DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?').run(process.pid, hostname());
+  }
+
   close(): void {
     this.db.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -23,6 +23,7 @@ interface SyncFlags {
   ledger?: string;
   concurrency?: string;
   verbose?: boolean;
+  forceUnlock?: boolean;
 }
 
 export function registerSync(program: Command): void {
@@ -35,6 +36,7 @@ export function registerSync(program: Command): void {
     .option('--ledger <file>', 'SQLite ledger file (overrides sync.ledger in the config)')
     .option('--concurrency <n>', 'Cesce calls in flight at once (1-16; overrides sync.concurrency)')
     .option('--verbose', 'show error details such as ERP tracebacks')
+    .option('--force-unlock', 'take over the ledger from a run that is gone (its machine restarted); never while it still runs')
     .addHelpText(
       'after',
       `
@@ -92,6 +94,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
     });
     source = createOdooSource(config.odoo);
     ledger = new Ledger(flags.ledger ? resolve(flags.ledger) : config.sync.ledger);
+    if (flags.forceUnlock) ledger.forceUnlock();
     const report = await runSync({
       source,
       client,
