@@ -858,8 +858,8 @@ function countsMarkdown(s) {
       ['debtor denied (10)', s.documentsByDebtor.denied],
       ['debtor Baja (66)', s.documentsByDebtor.cancelled],
       ['debtor flagged, classification to be requested', s.documentsByDebtor.flaggedToRequest],
+      ['— of which the debtor is blocked (no/invalid VAT: no request is sent)', s.documentsByDebtor.blockedDebtor],
       ['debtor without classification, not flagged', s.documentsByDebtor.withoutClassificationNotFlagged],
-      ['— of which the debtor is blocked (no/invalid VAT)', s.documentsByDebtor.blockedDebtor],
     ]),
   ].join('\n');
 }

@@ -143,6 +143,9 @@ describe('cesce sync on the demo data', () => {
     const again = JSON.parse(second.stdout);
     expect([again.classificationsRequested, again.salesDeclared, again.creditNotesDeclared, again.rejected.length]).toEqual([0, 0, 0, 0]);
     expect(again.alreadyDeclared).toBe(sales.length);
+    expect(again.exitCode).toBe(0);
+    expect(again.stillRejected.map((r: { kbId: string }) => r.kbId)).toEqual(report.rejected.map((r: { kbId: string }) => r.kbId));
+    expect(again.writeBack).toEqual({ partners: 0, invoices: 0, errors: [] });
     expect((await salesAtCesce(e)).length).toBe(sales.length);
   });
 
@@ -235,6 +238,18 @@ describe('config errors', () => {
     expect(run.stderr).toContain('341 Máster Oro Integral or 381 Póliza Clásica');
     expect(e.cesce.requestLog).toEqual([]);
     expect(e.odoo.calls).toEqual([]);
+  });
+
+  it('stops with exit 1 and the PRE/PRO advice when the policy has expired', async () => {
+    const e = await emulators();
+    const config = JSON.parse(readFileSync(demoConfig, 'utf8'));
+    config.cesce.contractNo = '38100029218';
+    const file = join(dir, 'expired.json');
+    writeFileSync(file, JSON.stringify(config));
+    const run = await cesce(['sync', '--config', file, '--ledger', join(dir, 'l.sqlite')], envFor(e));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/HTTP 400: La póliza 38100029218 está vencida desde 2025-06-30\. \[cesce-400-policy-expired\]/);
+    expect(run.stderr).toMatch(/hint: In PRE, ask Cesce’s Transformation team to update the policy’s expiry date/);
   });
 
   it('names every unset environment variable and never prints secrets', async () => {

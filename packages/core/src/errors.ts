@@ -118,10 +118,9 @@ export function redact(value: unknown, extraSecrets: readonly string[] = []): un
   if (typeof value === 'string') {
     let out = value
       .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[REDACTED]')
-      .replace(
-        /((?:client_secret|password|access_token|refresh_token|api_?key)\s*[=:]\s*"?)([^&"\s,}]+)/gi,
-        '$1[REDACTED]',
-      );
+      // form/query encoding (password=…) and JSON ("password":"…"); not prose such as "password: environment…"
+      .replace(/((?:client_secret|password|access_token|refresh_token|api_?key)=)([^&\s]+)/gi, '$1[REDACTED]')
+      .replace(/("(?:client_secret|clientSecret|password|access_token|refresh_token|api_?key|apiKey)"\s*:\s*")([^"]*)/gi, '$1[REDACTED]');
     for (const s of extraSecrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
     return out;
   }

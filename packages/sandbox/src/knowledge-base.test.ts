@@ -20,11 +20,6 @@ import {
 /**
  * Every error rule, produced by the real server, must resolve in core's knowledge base to the
  * entry it was written for (RULES[rule].kb).
- *
- * KNOWN MISMATCH (reported, core not edited): the Endosos message contains "póliza … vencidos",
- * which core's `cesce-400-policy-expired` pattern /p[óo]liza.*vencid/i catches before
- * `cesce-400-policy-conditions` is tried. Once core's pattern is tightened the intended entry
- * matches and this test keeps passing.
  */
 
 type Scenario = { rule: RuleName; operation?: OperationId; environment?: 'sandbox' | 'pre'; run: () => Promise<HttpResult> };

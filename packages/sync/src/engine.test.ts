@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -177,7 +177,11 @@ describe('runSync against the Cesce emulator', () => {
     expect(second.classificationsRequested).toBe(0);
     expect(second.salesDeclared + second.creditNotesDeclared).toBe(0);
     expect(second.alreadyDeclared).toBe(4);
-    expect(second.stillRejected).toBe(1);
+    expect(second.stillRejected).toEqual([
+      expect.objectContaining({ erpRef: 'account.move,106 INV/2026/00106', httpStatus: 400, kbId: 'cesce-400-adjust-to-policy', fix: expect.stringMatching(/policy/) }),
+    ]);
+    expect(second.writeBack.partners).toBe(0); // nothing changed at Cesce: customers are not rewritten
+    expect(formatReport(second)).toMatch(/Still rejected from earlier runs .*:\n {2}account\.move,106 INV\/2026\/00106: HTTP 400 La divisa USD/);
     expect(second.rejected).toEqual([]);
     expect(exitCodeFor(second)).toBe(0);
     expect((await salesAtCesce()).length).toBe(before);
@@ -238,10 +242,17 @@ describe('runSync against the Cesce emulator', () => {
 
   it('sends and writes nothing in a dry run, but reports the plan', async () => {
     const source = scenario();
-    const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
+    const file = join(dir, 'never-created.sqlite');
+    const readonly = new Ledger(file, { readonly: true });
+    const report = await runSync({ source, client: cesce(), ledger: readonly, dryRun: true });
+    readonly.close();
+    expect(existsSync(file)).toBe(false);
+    expect(report.skipped.find((s) => s.erpRef === 'account.move,103 INV/2026/00103')?.reason).toMatch(
+      /waits for the classification this run would request/,
+    );
     expect(report.dryRun).toBe(true);
     expect(report.classificationsRequested).toBe(2);
-    expect(report.salesDeclared).toBe(3); // 101, 102 and the USD one (Cesce would reject it)
+    expect(report.salesDeclared).toBe(3); // 101, 102 and the USD one (Cesce would reject it); 103 waits
     expect(report.creditNotesDeclared).toBe(2);
     expect(await salesAtCesce()).toEqual([]);
     expect(ledger.all()).toEqual([]);
@@ -278,6 +289,55 @@ describe('runSync against the Cesce emulator', () => {
     emulator = await startCesceEmulator({ data: sandboxData() });
     const report = await runSync({ source, client: cesce(), ledger });
     expect(report.salesDeclared).toBe(3);
+  });
+});
+
+describe('policy and ledger safety', () => {
+  it('stops the run on an expired policy instead of skipping every item', async () => {
+    await emulator.close();
+    const data = sandboxData();
+    data.policies[0]!.effectiveDate = '2024-07-01';
+    data.policies[0]!.expiryDate = '2025-06-30';
+    emulator = await startCesceEmulator({ data });
+    const err = await runSync({ source: scenario(), client: cesce(), ledger }).catch((e) => e);
+    expect(err).toMatchObject({ status: 400, entry: { id: 'cesce-400-policy-expired' } });
+    expect(err.entry.fix.en).toMatch(/In PRE, ask Cesce’s Transformation team/);
+  });
+
+  it('adopts the sales Cesce already holds when the ledger is new, instead of declaring them twice', async () => {
+    const source = scenario();
+    await runSync({ source, client: cesce(), ledger });
+    const before = await salesAtCesce();
+    const lost = new Ledger(join(dir, 'replacement.sqlite'));
+    try {
+      const report = await runSync({ source, client: cesce(), ledger: lost });
+      expect(report.adopted).toBe(4);
+      expect(report.salesDeclared + report.creditNotesDeclared).toBe(0);
+      expect(await salesAtCesce()).toEqual(before);
+      expect(lost.get(itemKey(CONTRACT, 'invoice', '101'))).toMatchObject({ state: 'declared', cesceRef: expect.stringMatching(/\d+/) });
+    } finally {
+      lost.close();
+    }
+  });
+
+  it('refuses a ledger that recorded declarations to another Cesce environment', async () => {
+    await runSync({ source: scenario(), client: cesce(), ledger });
+    const other = await startCesceEmulator({ data: sandboxData() });
+    try {
+      const client = new CesceClient({ environment: 'sandbox', baseUrl: other.url, contractNo: CONTRACT, credentials: { clientId: 'app', clientSecret: 'app-secret' } });
+      await expect(runSync({ source: scenario(), client, ledger })).rejects.toThrow(
+        new RegExp(`records declarations of contract ${CONTRACT} made to sandbox ${emulator.url}; this run targets sandbox ${other.url}`),
+      );
+      expect(other.requestLog).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('names a file that is not a ledger', async () => {
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'hello, this is not SQLite at all '.repeat(40));
+    expect(() => new Ledger(file)).toThrow(new RegExp(`${file.replace(/[.]/g, '\\.')} is not a cesce ledger`));
   });
 });
 

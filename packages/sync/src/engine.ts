@@ -3,6 +3,7 @@ import {
   CesceApiError,
   CesceAuthError,
   CesceConnectError,
+  findEntry,
   NetworkError,
   negate,
   toInvoiceMonth,
@@ -10,6 +11,7 @@ import {
   toCreateSaleRequest,
   type CesceClient,
   type Classification,
+  type ClassificationWriteBack,
   type CreateClassificationInput,
   type Debtor,
   type DeclareSaleInput,
@@ -17,10 +19,10 @@ import {
   type SaleDocument,
 } from '@cesce-connect/core';
 import { forEachConcurrent } from './concurrency.js';
-import { itemKey, type ItemKind, type Ledger, type LedgerItem } from './ledger.js';
-import type { ClassificationOutcome, SkippedItem, SyncReport } from './report.js';
+import { itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
+import type { ClassificationOutcome, RejectedItem, SkippedItem, SyncReport } from './report.js';
 
-export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'declare' | 'credit-notes' | 'write-back';
+export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'adopt' | 'declare' | 'credit-notes' | 'write-back';
 
 export interface ProgressEvent {
   phase: SyncPhase;
@@ -43,7 +45,7 @@ export interface SyncOptions {
 
 interface PlannedSale {
   doc: SaleDocument;
-  debtor: Debtor;
+  debtor: Debtor | undefined;
   input: DeclareSaleInput;
   hash: string;
 }
@@ -57,10 +59,6 @@ function documentHash(doc: SaleDocument, debtor: Debtor | undefined): string {
   return sha256([doc.kind, doc.number, doc.invoiceDate, doc.dueDate, doc.total, doc.originNumber, debtor?.taxCode, debtor?.countryCode]);
 }
 
-function classificationHash(input: CreateClassificationInput): string {
-  return sha256(toCreateClassificationRequest(input));
-}
-
 function blockingIssue(issues: { severity: string; message: string; field: string }[]): { message: string; field: string } | undefined {
   return issues.find((i) => i.severity === 'blocking');
 }
@@ -72,9 +70,14 @@ export function pickClassification(found: Classification[]): Classification | nu
   return [...found].sort((a, b) => rank(b) - rank(a) || Number(b.requestNo ?? 0) - Number(a.requestNo ?? 0))[0]!;
 }
 
-/** Errors that concern the whole run rather than one item. */
-function isFatal(error: unknown): boolean {
-  return error instanceof CesceAuthError || (error instanceof CesceApiError && (error.status === 401 || error.status === 403));
+/** Knowledge-base entries that concern the policy itself, hence every item of the run. */
+const POLICY_LEVEL_ENTRIES = new Set(['cesce-400-policy-expired', 'cesce-400-contract-format', 'cesce-400-check-policy']);
+
+/** Errors that concern the whole run rather than one item: the run stops (exit 1). */
+export function isFatal(error: unknown): boolean {
+  if (error instanceof CesceAuthError) return true;
+  if (!(error instanceof CesceApiError)) return false;
+  return error.status === 401 || error.status === 403 || POLICY_LEVEL_ENTRIES.has(error.entry.id);
 }
 
 function describeError(error: unknown): string {
@@ -82,10 +85,25 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function saleInputOf(contractNo: string, p: PlannedSale, requestJson: string): SendingInput {
+  return {
+    contractNo,
+    kind: p.doc.kind,
+    erpId: p.doc.erpId,
+    erpRef: p.doc.ref,
+    debtorErpId: p.doc.debtorErpId,
+    payloadHash: p.hash,
+    requestJson,
+    endorsementNo: p.input.endorsementNo,
+    invoiceNo: p.input.invoiceNo,
+    invoiceMonth: toInvoiceMonth(p.input.invoiceDate),
+  };
+}
+
 /**
  * The main job: read the ERP, reconcile interrupted sends, request classifications for flagged
  * customers, declare invoices of classified customers and then the credit notes that correct
- * them, write results back into the ERP, and report.
+ * them, write results back into the ERP, and report. Holds the ledger's lock while it runs.
  */
 export async function runSync(options: SyncOptions): Promise<SyncReport> {
   const dryRun = options.dryRun ?? false;
@@ -106,6 +124,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const contractNo = client.contract.value;
   const before = client.requestCounts;
 
+  ledger.checkTarget(contractNo, `${client.environment.name} ${client.environment.baseUrl}`);
+  // A ledger that knows nothing of this contract (new, or the old one was lost) first adopts the
+  // sales Cesce already holds instead of declaring them again.
+  const newLedger = ledger.isNew(contractNo);
   const erp = await source.connect();
   const report: SyncReport = {
     dryRun,
@@ -116,10 +138,11 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     salesDeclared: 0,
     creditNotesDeclared: 0,
     alreadyDeclared: 0,
+    adopted: 0,
     reconciled: { confirmed: 0, resent: 0 },
     skipped: [],
     rejected: [],
-    stillRejected: 0,
+    stillRejected: [],
     failed: [],
     writeBack: { partners: 0, invoices: 0, errors: [] },
     requests: { cesce: 0, token: 0 },
@@ -129,7 +152,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const skip = (s: SkippedItem) => report.skipped.push(s);
 
   const recordFailure = (key: string, kind: ItemKind, erpRef: string, error: unknown): void => {
-    // Credentials, subscriptions and policy access concern every item: stop the run. The row
+    // Credentials, subscriptions and the policy itself concern every item: stop the run. The row
     // stays `sending` and is reconciled by the next run.
     if (isFatal(error)) throw error;
     if (error instanceof CesceApiError && !error.retryable) {
@@ -151,6 +174,20 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     const kbId = error instanceof CesceApiError ? error.entry.id : null;
     ledger.markFailed(key, describeError(error), status, kbId);
     report.failed.push({ kind, erpRef, message: describeError(error), retryable: true });
+  };
+
+  const stillRejected = (item: LedgerItem): void => {
+    const entry = item.kbId ? findEntry(item.kbId) : undefined;
+    const rejected: RejectedItem = {
+      kind: item.kind,
+      erpRef: item.erpRef,
+      httpStatus: item.httpStatus ?? 0,
+      kbId: item.kbId ?? '',
+      message: item.lastError ?? '',
+      cause: entry?.cause.en ?? '',
+      fix: entry?.fix.en ?? '',
+    };
+    report.stillRejected.push(rejected);
   };
 
   // 1. Reconcile what an interrupted or failed run may have sent.
@@ -175,7 +212,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       report.alreadyDeclared += 1;
       if (!item.writtenBack && item.cesceRef) toWriteBack.push(item);
     } else if (item?.state === 'rejected' && item.payloadHash === documentHash(doc, debtors.get(doc.debtorErpId))) {
-      report.stillRejected += 1;
+      stillRejected(item);
     } else {
       pending.push(doc);
     }
@@ -183,7 +220,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   // 3. Look up the Cesce classification of every debtor that matters in this run.
   const flagged = [...debtors.values()].filter((d) => d.requestedCreditLimit !== null);
-  const lookupIds = new Set<string>([...flagged.map((d) => d.erpId), ...pending.map((d) => d.debtorErpId)]);
+  const flaggedIds = new Set(flagged.map((d) => d.erpId));
+  const lookupIds = new Set<string>([...flaggedIds, ...pending.map((d) => d.debtorErpId)]);
   const lookups = [...lookupIds].map((id) => debtors.get(id)).filter((d): d is Debtor => !!d && !!d.taxCode && !!d.countryCode);
   const cesceState = new Map<string, Classification | null>();
   const lookupErrors = new Map<string, string>();
@@ -205,8 +243,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     stateLabel: c.status.label.en,
     grantedLimit: c.grantedLimit ? `${c.grantedLimit.amount} ${c.grantedLimit.currency}` : null,
     endorsementNo: c.endorsementNo,
+    requestedInThisRun: false,
   });
-  const classificationWrites = new Map<string, Classification>();
 
   // 4. Classification requests, only for customers the user flagged (each may cost study fees).
   const toRequest: { debtor: Debtor; input: CreateClassificationInput; hash: string }[] = [];
@@ -222,7 +260,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     }
     const existing = cesceState.get(d.erpId) ?? null;
     if (existing) {
-      classificationWrites.set(d.erpId, existing);
+      report.classifications.push(outcome(d, existing));
       continue;
     }
     const input: CreateClassificationInput = {
@@ -234,10 +272,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       requestedLimit: d.requestedCreditLimit!,
       paymentTermDays: d.requestedPaymentTermDays,
     };
-    const hash = classificationHash(input);
+    const hash = sha256(toCreateClassificationRequest(input));
     const item = ledger.get(itemKey(contractNo, 'classification', d.erpId));
     if (item?.state === 'rejected' && item.payloadHash === hash) {
-      report.stillRejected += 1;
+      stillRejected(item);
       continue;
     }
     if (item?.state === 'declared' && item.payloadHash === hash) {
@@ -266,17 +304,19 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         const result = await client.classifications.create(input);
         ledger.markDeclared(key, result.requestNo, result.endorsementNo);
         cesceState.set(debtor.erpId, result);
-        classificationWrites.set(debtor.erpId, result);
-        report.classifications.push(outcome(debtor, result));
+        report.classifications.push({ ...outcome(debtor, result), requestedInThisRun: true });
       } catch (error) {
         recordFailure(key, 'classification', debtor.ref, error);
       }
     }
     progress({ phase: 'classify', done: ++classified, total: toRequest.length });
   });
-
-  for (const [erpId, c] of cesceState) if (c) classificationWrites.set(erpId, c);
-  const flaggedIds = new Set(flagged.map((d) => d.erpId));
+  // Invoices of customers whose request has no usable answer (yet) say so, rather than "no classification".
+  const awaiting = new Map<string, string>();
+  for (const { debtor } of toRequest) {
+    if (dryRun) awaiting.set(debtor.erpId, 'waits for the classification this run would request (declared once Cesce classifies it)');
+    else if (!cesceState.get(debtor.erpId)) awaiting.set(debtor.erpId, 'its classification request in this run was rejected or failed (see above)');
+  }
 
   // 5. Positive sales, only on customers with an active classification.
   const planned: PlannedSale[] = [];
@@ -286,7 +326,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       creditNotes.push(doc);
       continue;
     }
-    const p = planSale(doc, debtors, cesceState, lookupErrors, skip);
+    const p = planSale(doc, debtors, cesceState, lookupErrors, awaiting, skip);
     if (p) planned.push(p);
   }
 
@@ -296,6 +336,36 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       declaredNumbers.set(item.erpId, { invoiceNo: item.invoiceNo, endorsementNo: item.endorsementNo });
     }
   }
+
+  // On a new ledger, sales Cesce already holds are recorded, not declared again.
+  const atCesce = new Map<string, Map<string, string>>();
+  const adopt = async (list: PlannedSale[]): Promise<PlannedSale[]> => {
+    if (!newLedger || list.length === 0) return list;
+    const groups = [...new Set(list.map((p) => `${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`))].filter((g) => !atCesce.has(g));
+    let done = 0;
+    await forEachConcurrent(groups, concurrency, async (g) => {
+      const [endorsementNo, invoiceMonth] = g.split('|') as [string, string];
+      const found = new Map<string, string>();
+      for await (const s of client.sales.list({ endorsementNo, invoiceMonth, pageSize: 500 })) {
+        found.set(`${s.invoiceNo}|${s.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, s.saleCesceReferenceNo);
+      }
+      atCesce.set(g, found);
+      progress({ phase: 'adopt', done: ++done, total: groups.length });
+    });
+    return list.filter((p) => {
+      const found = atCesce.get(`${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`);
+      const ref = found?.get(`${p.input.invoiceNo}|${p.doc.kind === 'credit_note' ? 'credit' : 'sale'}`);
+      if (!ref) return true;
+      report.adopted += 1;
+      if (p.doc.kind === 'invoice') declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
+      if (!dryRun) {
+        ledger.recordAdopted(saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input))), ref);
+        const item = ledger.get(itemKey(contractNo, p.doc.kind, p.doc.erpId));
+        if (item) toWriteBack.push(item);
+      }
+      return false;
+    });
+  };
 
   const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number) => {
     const kind = p.doc.kind;
@@ -308,18 +378,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       return;
     }
     const key = itemKey(contractNo, kind, p.doc.erpId);
-    ledger.markSending({
-      contractNo,
-      kind,
-      erpId: p.doc.erpId,
-      erpRef: p.doc.ref,
-      debtorErpId: p.debtor.erpId,
-      payloadHash: p.hash,
-      requestJson: JSON.stringify(toCreateSaleRequest(p.input)),
-      endorsementNo: p.input.endorsementNo,
-      invoiceNo: p.input.invoiceNo,
-      invoiceMonth: toInvoiceMonth(p.input.invoiceDate),
-    });
+    ledger.markSending(saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input))));
     try {
       const sale = await client.sales.declare(p.input);
       ledger.markDeclared(key, sale.saleCesceReferenceNo);
@@ -335,8 +394,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     progress({ phase, done: done(), total });
   };
 
+  const toDeclare = await adopt(planned);
   let declaredCount = 0;
-  await forEachConcurrent(planned, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, planned.length));
+  await forEachConcurrent(toDeclare, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, toDeclare.length));
 
   // 6. Credit notes, each only after the invoice it corrects has been declared.
   const plannedNotes: PlannedSale[] = [];
@@ -358,14 +418,14 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       });
       continue;
     }
-    const debtor = debtors.get(doc.debtorErpId);
     if (!doc.dueDate) {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: 'has no due date', field: 'invoice_date_due' });
       continue;
     }
+    const debtor = debtors.get(doc.debtorErpId);
     plannedNotes.push({
       doc,
-      debtor: debtor ?? ({ erpId: doc.debtorErpId } as Debtor),
+      debtor,
       hash: documentHash(doc, debtor),
       input: {
         endorsementNo: origin.endorsementNo,
@@ -380,23 +440,28 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       },
     });
   }
+  const notesToDeclare = await adopt(plannedNotes);
   let notesDone = 0;
-  await forEachConcurrent(plannedNotes, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, plannedNotes.length));
+  await forEachConcurrent(notesToDeclare, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length));
 
-  // 7. Write back: classification state on customers, Cesce sale reference on invoices.
+  // 7. Write back: classification state on customers (when it changed), sale references on documents.
   if (!dryRun) {
-    for (const [erpId, c] of classificationWrites) {
+    for (const [erpId, c] of cesceState) {
       const d = debtors.get(erpId);
-      if (!d) continue;
-      if (flaggedIds.has(erpId) && !report.classifications.some((o) => o.erpRef === d.ref)) report.classifications.push(outcome(d, c));
+      if (!d || !c) continue;
+      const update: ClassificationWriteBack = {
+        debtorErpId: erpId,
+        state: c.status.state,
+        stateLabel: c.status.label.es,
+        grantedLimit: c.grantedLimit,
+        endorsementNo: c.endorsementNo,
+      };
+      const key = `classification:${contractNo}:${erpId}`;
+      const hash = sha256(update);
+      if (ledger.writtenHash(key) === hash) continue;
       try {
-        await source.writeClassification({
-          debtorErpId: erpId,
-          state: c.status.state,
-          stateLabel: c.status.label.es,
-          grantedLimit: c.grantedLimit,
-          endorsementNo: c.endorsementNo,
-        });
+        await source.writeClassification(update);
+        ledger.recordWritten(key, hash);
         report.writeBack.partners += 1;
       } catch (error) {
         report.writeBack.errors.push(`${d.ref}: ${describeError(error)}`);
@@ -427,6 +492,7 @@ function planSale(
   debtors: Map<string, Debtor>,
   cesceState: Map<string, Classification | null>,
   lookupErrors: Map<string, string>,
+  awaiting: Map<string, string>,
   skip: (s: SkippedItem) => void,
 ): PlannedSale | null {
   const issue = blockingIssue(doc.issues);
@@ -446,6 +512,11 @@ function planSale(
   }
   if (lookupErrors.has(debtor.erpId)) {
     skip({ kind: 'invoice', erpRef: doc.ref, reason: `classification look-up for ${debtor.ref} failed: ${lookupErrors.get(debtor.erpId)}` });
+    return null;
+  }
+  const waits = awaiting.get(debtor.erpId);
+  if (waits) {
+    skip({ kind: 'invoice', erpRef: doc.ref, reason: `customer ${debtor.ref}: ${waits}` });
     return null;
   }
   const c = cesceState.get(debtor.erpId) ?? null;
@@ -515,7 +586,7 @@ async function reconcile(options: SyncOptions, report: SyncReport): Promise<void
       let sales = listed.get(cacheKey);
       if (!sales) {
         sales = [];
-        for await (const s of client.sales.list({ endorsementNo: item.endorsementNo ?? undefined, invoiceMonth: item.invoiceMonth ?? undefined })) {
+        for await (const s of client.sales.list({ endorsementNo: item.endorsementNo ?? undefined, invoiceMonth: item.invoiceMonth ?? undefined, pageSize: 500 })) {
           sales.push({ invoiceNo: s.invoiceNo, amount: s.amount.amount, ref: s.saleCesceReferenceNo });
         }
         listed.set(cacheKey, sales);
@@ -533,4 +604,3 @@ async function reconcile(options: SyncOptions, report: SyncReport): Promise<void
     options.onProgress?.({ phase: 'reconcile', done: ++done, total: open.length });
   }
 }
-

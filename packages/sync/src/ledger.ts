@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { CesceConnectError } from '@cesce-connect/core';
@@ -86,6 +86,11 @@ CREATE TABLE IF NOT EXISTS items (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (contract_no, state);
+CREATE TABLE IF NOT EXISTS writebacks (
+  key TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  written_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lock (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   pid INTEGER NOT NULL,
@@ -143,17 +148,103 @@ export interface SendingInput {
   invoiceMonth?: string | null;
 }
 
+export interface LedgerOptions {
+  /** Open for reading only (dry runs): nothing is created or written; a missing file reads as empty. */
+  readonly?: boolean;
+}
+
 export class Ledger {
   private readonly db: Database.Database;
+  readonly readonly: boolean;
 
-  constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+  constructor(
+    readonly file: string,
+    options: LedgerOptions = {},
+  ) {
+    this.readonly = options.readonly ?? false;
+    if (this.readonly) {
+      // A dry run must not leave a ledger behind: read an existing one, or an empty one in memory.
+      this.db = existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(':memory:');
+      this.db.pragma('busy_timeout = 5000');
+      if (!existsSync(file)) this.db.exec(SCHEMA);
+      this.checkSchema();
+      return;
+    }
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+    } catch (error) {
+      throw new CesceConnectError('ledger_open', `Cannot open the ledger ${file}: ${(error as Error).message}.`, {
+        hint: 'The ledger must be a file in a writable folder (--ledger or sync.ledger).',
+      });
+    }
+    this.db.pragma('busy_timeout = 5000');
+    this.checkSchema();
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+  }
+
+  /** Fails clearly on a file that is not a SQLite database or not a cesce ledger. */
+  private checkSchema(): void {
+    let tables: string[];
+    try {
+      tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    } catch (error) {
+      this.db.close();
+      throw new CesceConnectError('ledger_invalid', `${this.file} is not a cesce ledger (${(error as Error).message}).`, {
+        hint: 'Point --ledger (or sync.ledger) at a new file, or at the ledger of earlier runs.',
+      });
+    }
+    if (tables.length > 0 && !tables.includes('items')) {
+      this.db.close();
+      throw new CesceConnectError('ledger_invalid', `${this.file} is a SQLite database but not a cesce ledger (no items table).`, {
+        hint: 'Point --ledger (or sync.ledger) at a new file, or at the ledger of earlier runs.',
+      });
+    }
+  }
+
+  /**
+   * Ties the ledger to one Cesce target (environment and base URL) per contract, so declarations
+   * made to one environment are never taken as the truth about another. `checkTarget` refuses a
+   * different target; the target is recorded with the first item sent (`markSending`).
+   */
+  checkTarget(contractNo: string, target: string): void {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(`target:${contractNo}`) as { value: string } | undefined;
+    if (row && row.value !== target) {
+      throw new CesceConnectError(
+        'ledger_target',
+        `The ledger ${this.file} records declarations of contract ${contractNo} made to ${row.value}; this run targets ${target}.`,
+        {
+          hint: 'A ledger belongs to one Cesce environment. Use another ledger (--ledger) for this one; a new ledger first adopts the sales Cesce already holds, so nothing is declared twice.',
+        },
+      );
+    }
+    this.target = { contractNo, value: target };
+  }
+
+  private target: { contractNo: string; value: string } | undefined;
+
+  /** True when the ledger has never recorded anything for this contract (new or lost ledger). */
+  isNew(contractNo: string): boolean {
+    return !this.db.prepare('SELECT 1 FROM items WHERE contract_no = ? LIMIT 1').get(contractNo);
+  }
+
+  /** Records a sale found at Cesce (declared before this ledger knew of it) as declared. */
+  recordAdopted(input: SendingInput, cesceRef: string): void {
+    this.markSending(input);
+    this.markDeclared(itemKey(input.contractNo, input.kind, input.erpId), cesceRef);
+  }
+
+  writtenHash(key: string): string | undefined {
+    return (this.db.prepare('SELECT hash FROM writebacks WHERE key = ?').get(key) as { hash: string } | undefined)?.hash;
+  }
+
+  recordWritten(key: string, hash: string): void {
+    this.db
+      .prepare('INSERT INTO writebacks (key, hash, written_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at')
+      .run(key, hash, this.now());
   }
 
   private now(): string {
@@ -181,6 +272,9 @@ export class Ledger {
   /** Written (and flushed) before a Cesce call that creates something. */
   markSending(input: SendingInput): void {
     const now = this.now();
+    if (this.target?.contractNo === input.contractNo) {
+      this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`target:${input.contractNo}`, this.target.value);
+    }
     this.db
       .prepare(
         `INSERT INTO items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, state, payload_hash, request_json,

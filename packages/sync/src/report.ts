@@ -31,6 +31,8 @@ export interface ClassificationOutcome {
   stateLabel: string;
   grantedLimit: string | null;
   endorsementNo: string | null;
+  /** False for flagged customers Cesce had already classified (no new request sent). */
+  requestedInThisRun: boolean;
 }
 
 export interface SyncReport {
@@ -43,19 +45,25 @@ export interface SyncReport {
   creditNotesDeclared: number;
   /** Documents declared in earlier runs, left alone. */
   alreadyDeclared: number;
+  /** Documents a new ledger found already declared at Cesce: recorded, not declared again. */
+  adopted: number;
   /** Sending rows of an interrupted run found at Cesce (declared) or proved unsent (re-planned). */
   reconciled: { confirmed: number; resent: number };
   skipped: SkippedItem[];
   rejected: RejectedItem[];
-  /** Rejected in an earlier run and unchanged in the ERP since: not sent again. */
-  stillRejected: number;
+  /** Rejected in an earlier run and unchanged in the ERP since: not sent again until corrected. */
+  stillRejected: RejectedItem[];
   failed: FailedItem[];
   writeBack: { partners: number; invoices: number; errors: string[] };
   requests: { cesce: number; token: number };
   durationMs: number;
 }
 
-/** 0 ok, 2 finished with rejected or failed items (1 is for fatal errors, raised as exceptions). */
+/**
+ * 0: finished, nothing rejected or failed in this run (items still rejected from earlier runs are
+ * listed but do not change the code); 2: finished with items rejected or failed in this run.
+ * 1 is for fatal errors, raised as exceptions.
+ */
 export function exitCodeFor(report: SyncReport): 0 | 2 {
   return report.rejected.length > 0 || report.failed.length > 0 ? 2 : 0;
 }
@@ -74,6 +82,10 @@ function wrap(items: string[], width: number): string[] {
   return out;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -90,9 +102,10 @@ export function formatReport(r: SyncReport): string {
     [`Sales ${r.dryRun ? 'to declare' : 'declared'}`, r.salesDeclared],
     [`Credit notes ${r.dryRun ? 'to declare' : 'declared'}`, r.creditNotesDeclared],
     ['Already declared earlier', r.alreadyDeclared],
+    ...(r.adopted > 0 ? ([['Found already at Cesce (recorded)', r.adopted]] as [string, number][]) : []),
     ['Skipped', r.skipped.length],
     ['Rejected by Cesce', r.rejected.length],
-    ['Still rejected (unchanged)', r.stillRejected],
+    ['Still rejected (unchanged)', r.stillRejected.length],
     ['Failed (retry later)', r.failed.length],
   ];
   if (r.reconciled.confirmed + r.reconciled.resent > 0) {
@@ -101,19 +114,22 @@ export function formatReport(r: SyncReport): string {
   const w = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [k, v] of rows) lines.push(`  ${pad(k, w)}${String(v).padStart(6)}`);
   if (r.classifications.length > 0) {
-    lines.push('', 'Classifications:');
+    lines.push('', 'Customers flagged for a classification:');
     for (const c of r.classifications) {
-      lines.push(`  ${c.erpRef} (${c.taxCode}): ${c.stateLabel}${c.grantedLimit && !/^0(\.0+)? /.test(c.grantedLimit) ? `, granted ${c.grantedLimit}` : ''}${c.endorsementNo ? `, suplemento ${c.endorsementNo}` : ''}`);
+      lines.push(`  ${c.erpRef} (${c.taxCode}): ${c.requestedInThisRun ? 'requested now, ' : ''}${c.stateLabel}${c.grantedLimit && !/^0(\.0+)? /.test(c.grantedLimit) ? `, granted ${c.grantedLimit}` : ''}${c.endorsementNo ? `, suplemento ${c.endorsementNo}` : ''}`);
     }
   }
-  if (r.rejected.length > 0) {
-    lines.push('', 'Rejected:');
-    for (const x of r.rejected) {
+  const rejections = (title: string, items: RejectedItem[]) => {
+    if (items.length === 0) return;
+    lines.push('', title);
+    for (const x of items) {
       lines.push(`  ${x.erpRef}: HTTP ${x.httpStatus} ${x.message}`);
       lines.push(`    [${x.kbId}] cause: ${x.cause}`);
       lines.push(`    fix: ${x.fix}`);
     }
-  }
+  };
+  rejections('Rejected:', r.rejected);
+  rejections('Still rejected from earlier runs (correct them in the ERP to send them again):', r.stillRejected);
   if (r.failed.length > 0) {
     lines.push('', 'Failed (will be retried on the next run):');
     for (const x of r.failed) lines.push(`  ${x.erpRef}: ${x.message}`);
@@ -134,7 +150,7 @@ export function formatReport(r: SyncReport): string {
   }
   lines.push(
     '',
-    `Written back to the ERP: ${r.writeBack.partners} customers, ${r.writeBack.invoices} invoices. ` +
+    `Written back to the ERP: ${plural(r.writeBack.partners, 'customer')}, ${plural(r.writeBack.invoices, 'document')}. ` +
       `Cesce requests: ${r.requests.cesce} API + ${r.requests.token} token, in ${(r.durationMs / 1000).toFixed(1)} s.`,
   );
   return lines.join('\n');

@@ -82,7 +82,7 @@ Examples:
   emulate
     .command('odoo')
     .description('Emulate an Odoo server (XML-RPC /xmlrpc/2) over a dataset file')
-    .requiredOption('--data <file>', 'dataset file (see packages/connector-odoo/README.md for the format)')
+    .requiredOption('--data <file>', '(required) dataset file; format in packages/connector-odoo/README.md')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 = a free one)', '0')
     .addHelpText(

@@ -47,12 +47,24 @@ What it does:
   4. declares credit notes after the invoice they correct
   5. writes status, granted limit and Cesce sale references back into the ERP
 
-Config values may reference the environment: "clientSecret": "env:CESCE_CLIENT_SECRET".
+Config file (JSON; values may reference the environment as "env:NAME"):
+  {
+    "cesce": { "environment": "sandbox|pre|pro|custom", "baseUrl": "optional URL",
+               "contractNo": "34109150331", "clientId": "env:CESCE_CLIENT_ID",
+               "clientSecret": "env:CESCE_CLIENT_SECRET",
+               "username": "PRE/PRO only", "password": "env:CESCE_PASSWORD" },
+    "odoo":  { "url": "https://erp.example.com", "database": "db", "username": "cesce-bot",
+               "password": "env:ODOO_API_KEY", "companyId": 1 },
+    "sync":  { "ledger": ".cesce/ledger.sqlite", "concurrency": 4, "fromDate": "2026-01-01" }
+  }
+
+The ledger remembers what was declared: keep it, one per Cesce environment. A new ledger first
+records the sales Cesce already holds instead of declaring them again.
 
 Exit codes:
-  0  finished, nothing rejected
-  1  fatal error (bad config, ERP or Cesce unreachable, wrong credentials)
-  2  finished, but some items were rejected by Cesce or failed (see the report)
+  0  finished; nothing rejected or failed in this run (earlier rejections are listed)
+  1  fatal error (bad config, ERP or Cesce unreachable, wrong credentials, expired policy)
+  2  finished, but items were rejected by Cesce or failed in this run (see the report)
 
 Examples:
   $ cesce sync --config cesce.config.json --dry-run
@@ -93,7 +105,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
       timeoutMs: config.cesce.timeoutMs,
     });
     source = createOdooSource(config.odoo);
-    ledger = new Ledger(flags.ledger ? resolve(flags.ledger) : config.sync.ledger);
+    ledger = new Ledger(flags.ledger ? resolve(flags.ledger) : config.sync.ledger, { readonly: flags.dryRun ?? false });
     if (flags.forceUnlock) ledger.forceUnlock();
     const report = await runSync({
       source,
@@ -105,9 +117,10 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
       onProgress: (e) => progress.update(`${PHASES[e.phase]} ${e.total ? `${e.done}/${e.total}` : e.done}`),
     });
     progress.done();
-    if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...report }, null, 2)}\n`);
+    const exitCode = exitCodeFor(report);
+    if (json) process.stdout.write(`${JSON.stringify({ ok: true, exitCode, ...report }, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
-    return exitCodeFor(report);
+    return exitCode;
   } catch (error) {
     progress.done();
     printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
