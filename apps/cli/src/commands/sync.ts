@@ -11,6 +11,7 @@ const PHASES: Record<ProgressEvent['phase'], string> = {
   read: 'Reading invoices',
   'look-up': 'Looking up classifications',
   classify: 'Requesting classifications',
+  adopt: 'Looking up sales already at Cesce',
   declare: 'Declaring sales',
   'credit-notes': 'Declaring credit notes',
   'write-back': 'Writing back to the ERP',
