@@ -6,7 +6,7 @@ import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig } from '@cesce-c
 /** The `odoo` section: how to reach the company's Odoo database. */
 export const odooConfigSchema = z
   .object({
-    url: z.url({ message: 'expected the Odoo base URL, e.g. https://erp.example.com' }),
+    url: z.url({ protocol: /^https?$/, message: 'expected the Odoo base URL, e.g. https://erp.example.com' }),
     database: z.string().min(1),
     username: z.string().min(1),
     /** Password or API key (Odoo 14+); prefer an API key of a dedicated bot user. */
@@ -66,7 +66,15 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   } catch (error) {
     throw new ConfigError(file, [{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
   }
-  const config = parseConfig(configSchema, raw, { file, env });
+  const config = parseConfig(configSchema, raw, {
+    file,
+    env,
+    secretPaths: [
+      ['cesce', 'clientSecret'],
+      ['cesce', 'password'],
+      ['odoo', 'password'],
+    ],
+  });
   const base = dirname(resolve(file));
   const ledger = isAbsolute(config.sync.ledger) ? config.sync.ledger : resolve(base, config.sync.ledger);
   return { ...config, sync: { ...config.sync, ledger }, file };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkContractNumber } from './contract-number.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, redact } from './errors.js';
 
 /**
  * Config values may reference the environment instead of holding secrets:
@@ -41,7 +41,7 @@ export const contractNoSchema = z.string().superRefine((value, ctx) => {
 export const cesceConfigSchema = z
   .object({
     environment: z.enum(['sandbox', 'pre', 'pro', 'custom']).default('sandbox'),
-    baseUrl: z.url({ message: 'expected an absolute URL such as http://127.0.0.1:4010' }).optional(),
+    baseUrl: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://127.0.0.1:4010' }).optional(),
     contractNo: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), contractNoSchema),
     clientId: z.string().min(1, 'is required (the portal application’s client id)'),
     clientSecret: z.string().min(1, 'is required (the portal application’s client secret)'),
@@ -69,20 +69,33 @@ export type CesceConfig = z.infer<typeof cesceConfigSchema>;
 export function zodIssues(error: z.ZodError, prefix: string[] = []): { path: string; message: string }[] {
   return error.issues.map((i) => ({
     path: [...prefix, ...i.path.map(String)].join('.') || '(root)',
-    message: i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
+    message:
+      i.code === 'unrecognized_keys'
+        ? `unknown key(s) ${i.keys.map((k) => `'${k}'`).join(', ')}`
+        : i.code === 'invalid_type' && /received undefined$/.test(i.message)
+          ? `is required (${i.expected === 'object' ? 'a section' : `a ${i.expected}`})`
+          : i.message,
   }));
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 /** Validates a parsed config object with `schema`, resolving `env:` references first. */
 export function parseConfig<S extends z.ZodType>(
   schema: S,
   raw: unknown,
-  options: { file: string; env?: Record<string, string | undefined> },
+  options: { file: string; env?: Record<string, string | undefined>; secretPaths?: readonly (readonly string[])[] },
 ): z.infer<S> {
   const missing: { path: string; message: string }[] = [];
   const resolved = resolveEnvReferences(raw, options.env ?? process.env, [], missing);
   const parsed = schema.safeParse(resolved);
-  const issues = [...missing, ...(parsed.success ? [] : zodIssues(parsed.error))];
+  // A message may quote a value: never one that is a secret, wherever it was put by mistake.
+  const secrets = (options.secretPaths ?? []).map((p) => valueAt(resolved, p)).filter((v): v is string => typeof v === 'string');
+  const issues = [...missing, ...(parsed.success ? [] : zodIssues(parsed.error))].map((i) => ({ ...i, message: String(redact(i.message, secrets)) }));
   // An unset variable also shows up as "required": keep the clearer message only.
   const unique = issues.filter((i, n) => issues.findIndex((j) => j.path === i.path) === n);
   if (unique.length > 0 || !parsed.success) throw new ConfigError(options.file, unique);

@@ -253,7 +253,7 @@ describe('runSync against the Cesce emulator', () => {
     expect(report.dryRun).toBe(true);
     expect(report.classificationsRequested).toBe(2);
     expect(report.salesDeclared).toBe(3); // 101, 102 and the USD one (Cesce would reject it); 103 waits
-    expect(report.creditNotesDeclared).toBe(2);
+    expect(report.creditNotesDeclared).toBe(1); // 203 is in EUR while its invoice 106 is in USD
     expect(await salesAtCesce()).toEqual([]);
     expect(ledger.all()).toEqual([]);
     expect(source.saleWrites).toEqual([]);
@@ -375,5 +375,120 @@ describe('ledger lock', () => {
     const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
     expect(report.salesDeclared).toBe(3);
     ledger.forceUnlock();
+  });
+});
+
+describe('documents that must not be declared as they are', () => {
+  it('skips bad records with the field named, and declares the rest', async () => {
+    const source = scenario();
+    const other = debtor('7', { taxCode: 'B65410011' });
+    source.debtorList.push(other);
+    const inv1 = source.documentList.find((d) => d.erpId === '101')!;
+    source.documentList.push(
+      invoice('120', '1', { dueDate: '2026-02-30' }),
+      invoice('121', '1', { number: 'INV/2026/00102', invoiceDate: '2026-10-09' }), // same number as 102 for the same customer
+      creditNote('220', '1', invoice('999', '1'), {}), // origin is not a posted invoice of the company
+      creditNote('221', '3', inv1), // origin belongs to customer 1
+      creditNote('222', '1', inv1, { total: { currency: 'EUR', amount: '1100.00' } }), // 121 + 1100 > 1210
+    );
+    const report = await runSync({ source, client: cesce(), ledger });
+    const skipped = Object.fromEntries(report.skipped.map((s) => [s.erpRef, [s.field, s.reason]]));
+    expect(skipped['account.move,120 INV/2026/00120']).toEqual(['dueDate', "'2026-02-30' is not a valid due date"]);
+    expect(skipped['account.move,121 INV/2026/00102']![1]).toMatch(/same number as account\.move,102/);
+    expect(skipped['account.move,220 RINV/2026/00220']).toEqual(['reversed_entry_id', 'its origin INV/2026/00999 is not a posted customer invoice of this company']);
+    expect(skipped['account.move,221 RINV/2026/00221']![1]).toMatch(/belongs to another customer \(res\.partner,1 /);
+    expect(skipped['account.move,222 RINV/2026/00222']![1]).toMatch(/would credit 1221\.00 EUR in all, more than its invoice INV\/2026\/00101 \(1210\.00\)/);
+    expect(report.salesDeclared).toBe(3);
+    expect(report.creditNotesDeclared).toBe(1);
+  });
+
+  it('holds back a document Cesce already holds with other data, on a new ledger', async () => {
+    const source = scenario();
+    const client = cesce();
+    await client.sales.declare({
+      endorsementNo: '500',
+      invoiceNo: 'INV/2026/00101',
+      invoiceDate: '2026-10-01',
+      dueDate: '2026-11-30',
+      amount: { currency: 'EUR', amount: '1.00' },
+    });
+    const report = await runSync({ source, client, ledger });
+    expect(report.conflicts).toEqual([
+      {
+        kind: 'invoice',
+        erpRef: 'account.move,101 INV/2026/00101',
+        message: expect.stringMatching(/Cesce already holds sale \d+ for INV\/2026\/00101 with amount 1\.00, the ERP has 1210\.00 EUR/),
+      },
+    ]);
+    expect(exitCodeFor(report)).toBe(2);
+    const again = await runSync({ source, client, ledger });
+    expect(again.salesDeclared).toBe(0);
+    expect((await salesAtCesce()).filter((s) => s.invoiceNo === 'INV/2026/00101')).toHaveLength(1);
+  });
+
+  it('adopts instead of re-declaring when a restored ledger misses recent declarations (--verify-at-cesce)', async () => {
+    const source = scenario();
+    const backupFile = join(dir, 'backup.sqlite');
+    const partial = new Ledger(backupFile);
+    // The backup was taken when only customer 1's first invoice had been declared.
+    const early = new MemorySource(source.debtorList, source.documentList.filter((d) => d.erpId === '101'));
+    await runSync({ source: early, client: cesce(), ledger: partial });
+    partial.close();
+    await runSync({ source, client: cesce(), ledger });
+    const before = await salesAtCesce();
+    const restored = new Ledger(backupFile);
+    try {
+      const report = await runSync({ source, client: cesce(), ledger: restored, verifyAtCesce: true });
+      expect(report.salesDeclared + report.creditNotesDeclared).toBe(0);
+      expect(report.adopted).toBe(3);
+      expect(await salesAtCesce()).toEqual(before);
+    } finally {
+      restored.close();
+    }
+  });
+
+  it('stops sending after repeated failures and continues on the next run', async () => {
+    const source = scenario();
+    let failing = true;
+    const flaky: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+      if (failing && method === 'POST' && url.includes('/sales/v1/')) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return fetch(input, init);
+    };
+    const client = new CesceClient({
+      environment: 'sandbox',
+      baseUrl: emulator.url,
+      contractNo: CONTRACT,
+      credentials: { clientId: 'app', clientSecret: 'app-secret' },
+      retry: { limit: 0 },
+      fetch: flaky,
+    });
+    const report = await runSync({ source, client, ledger, maxConsecutiveFailures: 2, concurrency: 1 });
+    expect(report.failed).toHaveLength(2);
+    expect(report.failed[0]!.message).toMatch(/fetch failed \(ECONNRESET\)/);
+    expect(report.skipped.filter((s) => /Cesce failed 2 times in a row/.test(s.reason)).length).toBeGreaterThan(0);
+    failing = false;
+    const next = await runSync({ source, client, ledger });
+    expect(next.reconciled.resent).toBe(2);
+    expect(next.salesDeclared).toBe(3);
+    expect(next.creditNotesDeclared).toBe(1);
+  });
+
+  it('retries a customer write-back that failed even when nothing else changes, and warns about changes after declaration', async () => {
+    const source = scenario();
+    source.failWritesFor.add('3');
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.writeBack.errors.some((e) => /res\.partner,3 .*write refused/.test(e))).toBe(true);
+    source.failWritesFor.clear();
+    source.documentList.find((d) => d.erpId === '102')!.total = { currency: 'EUR', amount: '99.99' };
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.writeBack.partners).toBe(1);
+    expect(source.classificationWrites.filter((w) => w.debtorErpId === '3')).toHaveLength(1);
+    expect(second.warnings).toEqual([
+      expect.objectContaining({ erpRef: 'account.move,102 INV/2026/00102', message: expect.stringMatching(/changed in the ERP after it was declared/) }),
+    ]);
+    const third = await runSync({ source, client: cesce(), ledger });
+    expect(third.writeBack.partners).toBe(0);
   });
 });

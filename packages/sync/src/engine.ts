@@ -3,7 +3,10 @@ import {
   CesceApiError,
   CesceAuthError,
   CesceConnectError,
+  addDecimal,
+  compareDecimal,
   findEntry,
+  fromCesceDecimal,
   NetworkError,
   negate,
   toInvoiceMonth,
@@ -18,9 +21,10 @@ import {
   type ErpSource,
   type SaleDocument,
 } from '@cesce-connect/core';
+import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
 import { forEachConcurrent } from './concurrency.js';
-import { itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
-import type { ClassificationOutcome, RejectedItem, SkippedItem, SyncReport } from './report.js';
+import { CONFLICT_KB_ID, itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
+import type { ClassificationOutcome, RejectedItem, SkippedItem, SyncReport, WarningItem } from './report.js';
 
 export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'adopt' | 'declare' | 'credit-notes' | 'write-back';
 
@@ -40,6 +44,13 @@ export interface SyncOptions {
   concurrency?: number | undefined;
   /** Only documents dated on or after this `YYYY-MM-DD`. */
   fromDate?: string | undefined;
+  /**
+   * Look every document up at Cesce before declaring it, as a new ledger does by itself: for a
+   * ledger restored from a backup, which may miss recent declarations.
+   */
+  verifyAtCesce?: boolean | undefined;
+  /** Consecutive failed sends (network, 5xx) after which the run stops sending (default 5). */
+  maxConsecutiveFailures?: number | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
@@ -127,7 +138,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   ledger.checkTarget(contractNo, `${client.environment.name} ${client.environment.baseUrl}`);
   // A ledger that knows nothing of this contract (new, or the old one was lost) first adopts the
   // sales Cesce already holds instead of declaring them again.
-  const newLedger = ledger.isNew(contractNo);
+  const checkAtCesce = ledger.isNew(contractNo) || (options.verifyAtCesce ?? false);
   const erp = await source.connect();
   const report: SyncReport = {
     dryRun,
@@ -144,6 +155,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     rejected: [],
     stillRejected: [],
     failed: [],
+    conflicts: [],
+    warnings: [],
     writeBack: { partners: 0, invoices: 0, errors: [] },
     requests: { cesce: 0, token: 0 },
     durationMs: 0,
@@ -174,7 +187,15 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     const kbId = error instanceof CesceApiError ? error.entry.id : null;
     ledger.markFailed(key, describeError(error), status, kbId);
     report.failed.push({ kind, erpRef, message: describeError(error), retryable: true });
+    consecutiveFailures += 1;
+    if (consecutiveFailures >= maxFailures && !halted) {
+      halted = `not sent: Cesce failed ${consecutiveFailures} times in a row (last: ${describeError(error)}); the next run continues from here`;
+    }
   };
+  // Stop hammering Cesce when it is down: the remaining items wait for the next run.
+  const maxFailures = options.maxConsecutiveFailures ?? 5;
+  let consecutiveFailures = 0;
+  let halted: string | null = null;
 
   const stillRejected = (item: LedgerItem): void => {
     const entry = item.kbId ? findEntry(item.kbId) : undefined;
@@ -190,6 +211,18 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     report.stillRejected.push(rejected);
   };
 
+  const warned = new Set<string>();
+  const warn = (w: WarningItem) => {
+    const k = `${w.erpRef}|${w.field}|${w.message}`;
+    if (!warned.has(k)) {
+      warned.add(k);
+      report.warnings.push(w);
+    }
+  };
+  const warnIssues = (issues: { record: string; field: string; message: string; severity: string }[]) => {
+    for (const i of issues) if (i.severity === 'warning') warn({ erpRef: i.record, field: i.field, message: i.message });
+  };
+
   // 1. Reconcile what an interrupted or failed run may have sent.
   if (!dryRun) await reconcile(options, report);
 
@@ -203,18 +236,35 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   }
   documents.sort((a, b) => a.invoiceDate.localeCompare(b.invoiceDate) || a.number.localeCompare(b.number));
 
+  const docsById = new Map(documents.map((d) => [d.erpId, d]));
+  const duplicateOf = findDuplicateNumbers(documents, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))?.state === 'declared');
+
   // Documents already settled in the ledger are left alone.
   const pending: SaleDocument[] = [];
   const toWriteBack: LedgerItem[] = [];
   for (const doc of documents) {
     const item = ledger.get(itemKey(contractNo, doc.kind, doc.erpId));
+    const hash = documentHash(doc, debtors.get(doc.debtorErpId));
     if (item?.state === 'declared') {
       report.alreadyDeclared += 1;
       if (!item.writtenBack && item.cesceRef) toWriteBack.push(item);
-    } else if (item?.state === 'rejected' && item.payloadHash === documentHash(doc, debtors.get(doc.debtorErpId))) {
+      if (item.payloadHash !== hash) {
+        warn({
+          erpRef: doc.ref,
+          field: 'document',
+          message: `changed in the ERP after it was declared to Cesce (sale ${item.cesceRef ?? '?'}); Cesce keeps the declared data: correct the sale with Cesce`,
+        });
+      }
+    } else if (item?.state === 'rejected' && item.payloadHash === hash) {
       stillRejected(item);
     } else {
+      const first = duplicateOf.get(doc.erpId);
+      if (first) {
+        skip({ kind: doc.kind, erpRef: doc.ref, reason: `has the same number as ${first.ref}; Cesce tells sales apart by number: renumber one of them`, field: 'number' });
+        continue;
+      }
       pending.push(doc);
+      warnIssues(doc.issues);
     }
   }
 
@@ -222,6 +272,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const flagged = [...debtors.values()].filter((d) => d.requestedCreditLimit !== null);
   const flaggedIds = new Set(flagged.map((d) => d.erpId));
   const lookupIds = new Set<string>([...flaggedIds, ...pending.map((d) => d.debtorErpId)]);
+  for (const id of lookupIds) warnIssues(debtors.get(id)?.issues ?? []);
   const lookups = [...lookupIds].map((id) => debtors.get(id)).filter((d): d is Debtor => !!d && !!d.taxCode && !!d.countryCode);
   const cesceState = new Map<string, Classification | null>();
   const lookupErrors = new Map<string, string>();
@@ -288,6 +339,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   let classified = 0;
   await forEachConcurrent(toRequest, concurrency, async ({ debtor, input, hash }) => {
+    if (halted) {
+      skip({ kind: 'classification', erpRef: debtor.ref, reason: halted });
+      return;
+    }
     report.classificationsRequested += 1;
     if (!dryRun) {
       const key = itemKey(contractNo, 'classification', debtor.erpId);
@@ -304,6 +359,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         const result = await client.classifications.create(input);
         ledger.markDeclared(key, result.requestNo, result.endorsementNo);
         cesceState.set(debtor.erpId, result);
+        consecutiveFailures = 0;
         report.classifications.push({ ...outcome(debtor, result), requestedInThisRun: true });
       } catch (error) {
         recordFailure(key, 'classification', debtor.ref, error);
@@ -337,29 +393,37 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     }
   }
 
-  // On a new ledger, sales Cesce already holds are recorded, not declared again.
-  const atCesce = new Map<string, Map<string, string>>();
+  // On a new ledger (or with verifyAtCesce), sales Cesce already holds are recorded, not declared
+  // again; one Cesce holds with other data is a conflict and is held back.
+  const atCesce = new Map<string, Map<string, { ref: string; amount: string }>>();
   const adopt = async (list: PlannedSale[]): Promise<PlannedSale[]> => {
-    if (!newLedger || list.length === 0) return list;
+    if (!checkAtCesce || list.length === 0) return list;
     const groups = [...new Set(list.map((p) => `${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`))].filter((g) => !atCesce.has(g));
     let done = 0;
     await forEachConcurrent(groups, concurrency, async (g) => {
       const [endorsementNo, invoiceMonth] = g.split('|') as [string, string];
-      const found = new Map<string, string>();
+      const found = new Map<string, { ref: string; amount: string }>();
       for await (const s of client.sales.list({ endorsementNo, invoiceMonth, pageSize: 500 })) {
-        found.set(`${s.invoiceNo}|${s.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, s.saleCesceReferenceNo);
+        found.set(`${s.invoiceNo}|${s.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, { ref: s.saleCesceReferenceNo, amount: s.amount.amount });
       }
       atCesce.set(g, found);
       progress({ phase: 'adopt', done: ++done, total: groups.length });
     });
     return list.filter((p) => {
       const found = atCesce.get(`${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`);
-      const ref = found?.get(`${p.input.invoiceNo}|${p.doc.kind === 'credit_note' ? 'credit' : 'sale'}`);
-      if (!ref) return true;
+      const held = found?.get(`${p.input.invoiceNo}|${p.doc.kind === 'credit_note' ? 'credit' : 'sale'}`);
+      if (!held) return true;
+      const sending = saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input)));
+      if (!sameAmount(held.amount, p.input.amount.amount)) {
+        const message = `Cesce already holds sale ${held.ref} for ${p.input.invoiceNo} with amount ${held.amount}, the ERP has ${p.input.amount.amount} ${p.input.amount.currency}: correct one of them`;
+        report.conflicts.push({ kind: p.doc.kind, erpRef: p.doc.ref, message });
+        if (!dryRun) ledger.recordConflict(sending, message);
+        return false;
+      }
       report.adopted += 1;
       if (p.doc.kind === 'invoice') declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
       if (!dryRun) {
-        ledger.recordAdopted(saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input))), ref);
+        ledger.recordAdopted(sending, held.ref);
         const item = ledger.get(itemKey(contractNo, p.doc.kind, p.doc.erpId));
         if (item) toWriteBack.push(item);
       }
@@ -369,6 +433,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number) => {
     const kind = p.doc.kind;
+    if (halted) {
+      skip({ kind, erpRef: p.doc.ref, reason: halted });
+      return;
+    }
     if (dryRun) {
       if (kind === 'invoice') {
         report.salesDeclared += 1;
@@ -382,6 +450,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     try {
       const sale = await client.sales.declare(p.input);
       ledger.markDeclared(key, sale.saleCesceReferenceNo);
+      consecutiveFailures = 0;
       if (kind === 'invoice') {
         report.salesDeclared += 1;
         declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
@@ -398,30 +467,58 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   let declaredCount = 0;
   await forEachConcurrent(toDeclare, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, toDeclare.length));
 
-  // 6. Credit notes, each only after the invoice it corrects has been declared.
+  // 6. Credit notes, each only after the invoice it corrects has been declared, on the same
+  // customer, and never crediting more than the invoice.
+  const credited = new Map<string, string>();
+  for (const item of ledger.inState(contractNo, 'declared')) {
+    const note = item.kind === 'credit_note' ? docsById.get(item.erpId) : undefined;
+    if (note?.originErpId) credited.set(note.originErpId, addDecimal(credited.get(note.originErpId) ?? '0', note.total.amount));
+  }
   const plannedNotes: PlannedSale[] = [];
   for (const doc of creditNotes) {
-    const issue = blockingIssue(doc.issues);
+    const issue = blockingIssue(doc.issues) ?? documentProblem(doc);
     if (issue) {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: issue.message, field: issue.field });
       continue;
     }
-    const origin = doc.originErpId ? declaredNumbers.get(doc.originErpId) : undefined;
+    const originDoc = doc.originErpId ? docsById.get(doc.originErpId) : undefined;
+    const originName = doc.originNumber ?? doc.originErpId;
+    if (!originDoc || originDoc.kind !== 'invoice') {
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin ${originName} is not a posted customer invoice of this company`, field: 'reversed_entry_id' });
+      continue;
+    }
+    if (originDoc.debtorErpId !== doc.debtorErpId) {
+      const owner = debtors.get(originDoc.debtorErpId)?.ref ?? `customer ${originDoc.debtorErpId}`;
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin invoice ${originDoc.number} belongs to another customer (${owner})`, field: 'reversed_entry_id' });
+      continue;
+    }
+    const origin = declaredNumbers.get(originDoc.erpId);
     if (!origin) {
-      const originItem = doc.originErpId ? ledger.get(itemKey(contractNo, 'invoice', doc.originErpId)) : undefined;
+      const originItem = ledger.get(itemKey(contractNo, 'invoice', originDoc.erpId));
       const why = originItem?.state === 'rejected' ? 'was rejected by Cesce' : originItem?.state === 'failed' ? 'failed to send' : 'is not declared';
       skip({
         kind: 'credit_note',
         erpRef: doc.ref,
-        reason: `waits for its invoice ${doc.originNumber ?? doc.originErpId}, which ${why} (positive sales go first)`,
+        reason: `waits for its invoice ${originDoc.number}, which ${why} (positive sales go first)`,
         field: 'reversed_entry_id',
       });
       continue;
     }
-    if (!doc.dueDate) {
-      skip({ kind: 'credit_note', erpRef: doc.ref, reason: 'has no due date', field: 'invoice_date_due' });
+    if (originDoc.total.currency !== doc.total.currency) {
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: `is in ${doc.total.currency} but its invoice ${originDoc.number} is in ${originDoc.total.currency}`, field: 'currency' });
       continue;
     }
+    const total = addDecimal(credited.get(originDoc.erpId) ?? '0', doc.total.amount);
+    if (compareDecimal(total, originDoc.total.amount) > 0) {
+      skip({
+        kind: 'credit_note',
+        erpRef: doc.ref,
+        reason: `would credit ${total} ${doc.total.currency} in all, more than its invoice ${originDoc.number} (${originDoc.total.amount})`,
+        field: 'total',
+      });
+      continue;
+    }
+    credited.set(originDoc.erpId, total);
     const debtor = debtors.get(doc.debtorErpId);
     plannedNotes.push({
       doc,
@@ -434,7 +531,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         customerReference: debtor?.customerReference,
         invoiceNo: doc.number,
         invoiceDate: doc.invoiceDate,
-        dueDate: doc.dueDate,
+        dueDate: doc.dueDate ?? doc.invoiceDate,
         amount: { currency: doc.total.currency, amount: negate(doc.total.amount) },
         originalInvoiceNo: origin.invoiceNo,
       },
@@ -444,19 +541,23 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   let notesDone = 0;
   await forEachConcurrent(notesToDeclare, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length));
 
-  // 7. Write back: classification state on customers (when it changed), sale references on documents.
+  // 7. Write back: classification state on customers (when it changed, or when an earlier write
+  // failed), sale references on documents.
   if (!dryRun) {
+    const prefix = `classification:${contractNo}:`;
+    const updates = new Map<string, ClassificationWriteBack>();
+    for (const { key, update } of ledger.pendingWrites(prefix)) updates.set(key, update as ClassificationWriteBack);
     for (const [erpId, c] of cesceState) {
-      const d = debtors.get(erpId);
-      if (!d || !c) continue;
-      const update: ClassificationWriteBack = {
+      if (!c || !debtors.has(erpId)) continue;
+      updates.set(`${prefix}${erpId}`, {
         debtorErpId: erpId,
         state: c.status.state,
         stateLabel: c.status.label.es,
         grantedLimit: c.grantedLimit,
         endorsementNo: c.endorsementNo,
-      };
-      const key = `classification:${contractNo}:${erpId}`;
+      });
+    }
+    for (const [key, update] of updates) {
       const hash = sha256(update);
       if (ledger.writtenHash(key) === hash) continue;
       try {
@@ -464,7 +565,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         ledger.recordWritten(key, hash);
         report.writeBack.partners += 1;
       } catch (error) {
-        report.writeBack.errors.push(`${d.ref}: ${describeError(error)}`);
+        ledger.recordWritePending(key, hash, update);
+        report.writeBack.errors.push(`${debtors.get(update.debtorErpId)?.ref ?? `customer ${update.debtorErpId}`}: ${describeError(error)}`);
       }
     }
     let written = 0;
@@ -495,7 +597,7 @@ function planSale(
   awaiting: Map<string, string>,
   skip: (s: SkippedItem) => void,
 ): PlannedSale | null {
-  const issue = blockingIssue(doc.issues);
+  const issue = blockingIssue(doc.issues) ?? documentProblem(doc);
   if (issue) {
     skip({ kind: 'invoice', erpRef: doc.ref, reason: issue.message, field: issue.field });
     return null;
@@ -593,7 +695,13 @@ async function reconcile(options: SyncOptions, report: SyncReport): Promise<void
       }
       const negative = item.kind === 'credit_note';
       const match = sales.find((s) => s.invoiceNo === item.invoiceNo && s.amount.startsWith('-') === negative);
-      if (match) {
+      const sent = (JSON.parse(item.requestJson ?? '{}') as { amount?: string }).amount;
+      if (match && sent && !sameAmount(match.amount, fromCesceDecimal(sent))) {
+        // Cesce holds this number with other data: never send it again blindly.
+        const message = `Cesce holds sale ${match.ref} for ${item.invoiceNo} with amount ${match.amount}, but ${fromCesceDecimal(sent)} was sent: check it with Cesce`;
+        ledger.markRejected(item.key, 0, CONFLICT_KB_ID, message);
+        report.conflicts.push({ kind: item.kind, erpRef: item.erpRef, message });
+      } else if (match) {
         ledger.markDeclared(item.key, match.ref);
         report.reconciled.confirmed += 1;
       } else {

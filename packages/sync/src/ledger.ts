@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { CesceConnectError } from '@cesce-connect/core';
@@ -89,7 +89,8 @@ CREATE INDEX IF NOT EXISTS items_state ON items (contract_no, state);
 CREATE TABLE IF NOT EXISTS writebacks (
   key TEXT PRIMARY KEY,
   hash TEXT NOT NULL,
-  written_at TEXT NOT NULL
+  written_at TEXT,
+  pending_json TEXT
 );
 CREATE TABLE IF NOT EXISTS lock (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -131,6 +132,9 @@ function toItem(r: Row): LedgerItem {
   };
 }
 
+/** `kb_id` of items held back because Cesce holds a different declaration under the same number. */
+export const CONFLICT_KB_ID = 'cesce-connect-conflict';
+
 export function itemKey(contractNo: string, kind: ItemKind, erpId: string): string {
   return `${kind === 'classification' ? 'classification' : 'sale'}:${contractNo}:${erpId}`;
 }
@@ -163,10 +167,19 @@ export class Ledger {
   ) {
     this.readonly = options.readonly ?? false;
     if (this.readonly) {
-      // A dry run must not leave a ledger behind: read an existing one, or an empty one in memory.
-      this.db = existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(':memory:');
+      // A dry run must not leave a ledger behind: read an existing one, or an empty one in memory,
+      // but fail on a path the real run could not use either.
+      const exists = existsSync(file);
+      try {
+        if (!exists) assertCreatable(file);
+        this.db = exists ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(':memory:');
+      } catch (error) {
+        throw new CesceConnectError('ledger_open', `Cannot open the ledger ${file}: ${(error as Error).message}.`, {
+          hint: 'The ledger must be a file in a writable folder (--ledger or sync.ledger).',
+        });
+      }
       this.db.pragma('busy_timeout = 5000');
-      if (!existsSync(file)) this.db.exec(SCHEMA);
+      if (!exists) this.db.exec(SCHEMA);
       this.checkSchema();
       return;
     }
@@ -237,14 +250,42 @@ export class Ledger {
     this.markDeclared(itemKey(input.contractNo, input.kind, input.erpId), cesceRef);
   }
 
+  /** Hash of the last classification write-back that reached the ERP for this key. */
   writtenHash(key: string): string | undefined {
-    return (this.db.prepare('SELECT hash FROM writebacks WHERE key = ?').get(key) as { hash: string } | undefined)?.hash;
+    return (this.db.prepare('SELECT hash FROM writebacks WHERE key = ? AND pending_json IS NULL').get(key) as { hash: string } | undefined)?.hash;
   }
 
   recordWritten(key: string, hash: string): void {
     this.db
-      .prepare('INSERT INTO writebacks (key, hash, written_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at')
+      .prepare(
+        `INSERT INTO writebacks (key, hash, written_at, pending_json) VALUES (?, ?, ?, NULL)
+         ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at, pending_json = NULL`,
+      )
       .run(key, hash, this.now());
+  }
+
+  /** Keeps a write-back the ERP refused, to retry it on the next run even if nothing else changes. */
+  recordWritePending(key: string, hash: string, update: unknown): void {
+    this.db
+      .prepare(
+        `INSERT INTO writebacks (key, hash, written_at, pending_json) VALUES (?, ?, NULL, ?)
+         ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, pending_json = excluded.pending_json`,
+      )
+      .run(key, hash, JSON.stringify(update));
+  }
+
+  pendingWrites(prefix: string): { key: string; update: unknown }[] {
+    const rows = this.db.prepare(`SELECT key, pending_json FROM writebacks WHERE pending_json IS NOT NULL AND key LIKE ? ORDER BY key`).all(`${prefix}%`) as {
+      key: string;
+      pending_json: string;
+    }[];
+    return rows.map((r) => ({ key: r.key, update: JSON.parse(r.pending_json) as unknown }));
+  }
+
+  /** Records an item that must not be sent as it is (e.g. Cesce holds a different sale under its number). */
+  recordConflict(input: SendingInput, message: string): void {
+    this.markSending(input);
+    this.markRejected(itemKey(input.contractNo, input.kind, input.erpId), 0, CONFLICT_KB_ID, message);
   }
 
   private now(): string {
@@ -375,6 +416,17 @@ export class Ledger {
   close(): void {
     this.db.close();
   }
+}
+
+/** Throws when a folder on the way to `file` is a regular file (the real run could not create it). */
+function assertCreatable(file: string): void {
+  let dir = dirname(file);
+  while (!existsSync(dir)) {
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
 }
 
 function processAlive(pid: number): boolean {

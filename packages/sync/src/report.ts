@@ -35,6 +35,20 @@ export interface ClassificationOutcome {
   requestedInThisRun: boolean;
 }
 
+/** A document Cesce already holds under its number with different data: held back, not sent. */
+export interface ConflictItem {
+  kind: 'invoice' | 'credit_note';
+  erpRef: string;
+  message: string;
+}
+
+/** Something to look at that did not stop an item: bad optional data, changes after declaration. */
+export interface WarningItem {
+  erpRef: string;
+  field: string;
+  message: string;
+}
+
 export interface SyncReport {
   dryRun: boolean;
   contractNo: string;
@@ -54,6 +68,8 @@ export interface SyncReport {
   /** Rejected in an earlier run and unchanged in the ERP since: not sent again until corrected. */
   stillRejected: RejectedItem[];
   failed: FailedItem[];
+  conflicts: ConflictItem[];
+  warnings: WarningItem[];
   writeBack: { partners: number; invoices: number; errors: string[] };
   requests: { cesce: number; token: number };
   durationMs: number;
@@ -65,7 +81,7 @@ export interface SyncReport {
  * 1 is for fatal errors, raised as exceptions.
  */
 export function exitCodeFor(report: SyncReport): 0 | 2 {
-  return report.rejected.length > 0 || report.failed.length > 0 ? 2 : 0;
+  return report.rejected.length > 0 || report.failed.length > 0 || report.conflicts.length > 0 ? 2 : 0;
 }
 
 function wrap(items: string[], width: number): string[] {
@@ -107,6 +123,7 @@ export function formatReport(r: SyncReport): string {
     ['Rejected by Cesce', r.rejected.length],
     ['Still rejected (unchanged)', r.stillRejected.length],
     ['Failed (retry later)', r.failed.length],
+    ...(r.conflicts.length > 0 ? ([['Conflicts with Cesce (held back)', r.conflicts.length]] as [string, number][]) : []),
   ];
   if (r.reconciled.confirmed + r.reconciled.resent > 0) {
     rows.push(['Interrupted sends reconciled', r.reconciled.confirmed + r.reconciled.resent]);
@@ -130,6 +147,10 @@ export function formatReport(r: SyncReport): string {
   };
   rejections('Rejected:', r.rejected);
   rejections('Still rejected from earlier runs (correct them in the ERP to send them again):', r.stillRejected);
+  if (r.conflicts.length > 0) {
+    lines.push('', 'Conflicts (Cesce holds a different sale under the same number; nothing was sent):');
+    for (const x of r.conflicts) lines.push(`  ${x.erpRef}: ${x.message}`);
+  }
   if (r.failed.length > 0) {
     lines.push('', 'Failed (will be retried on the next run):');
     for (const x of r.failed) lines.push(`  ${x.erpRef}: ${x.message}`);
@@ -144,6 +165,10 @@ export function formatReport(r: SyncReport): string {
       else lines.push(`  ${reason}: ${refs.length} items`, ...wrap(refs, 96).map((l) => `    ${l}`));
     }
   }
+  if (r.warnings.length > 0) {
+    lines.push('', 'Warnings:');
+    for (const w of r.warnings) lines.push(`  ${w.erpRef}: ${w.field}: ${w.message}`);
+  }
   if (r.writeBack.errors.length > 0) {
     lines.push('', 'Write-back errors (retried on the next run):');
     for (const e of r.writeBack.errors) lines.push(`  ${e}`);
@@ -153,5 +178,10 @@ export function formatReport(r: SyncReport): string {
     `Written back to the ERP: ${plural(r.writeBack.partners, 'customer')}, ${plural(r.writeBack.invoices, 'document')}. ` +
       `Cesce requests: ${r.requests.cesce} API + ${r.requests.token} token, in ${(r.durationMs / 1000).toFixed(1)} s.`,
   );
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
+}
+
+/** ERP texts may hold control or bidi characters that would break or disguise the table. */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\ufffd').replace(/\t/g, ' ');
 }

@@ -25,6 +25,7 @@ interface SyncFlags {
   concurrency?: string;
   verbose?: boolean;
   forceUnlock?: boolean;
+  verifyAtCesce?: boolean;
 }
 
 export function registerSync(program: Command): void {
@@ -37,6 +38,7 @@ export function registerSync(program: Command): void {
     .option('--ledger <file>', 'SQLite ledger file (overrides sync.ledger in the config)')
     .option('--concurrency <n>', 'Cesce calls in flight at once (1-16; overrides sync.concurrency)')
     .option('--verbose', 'show error details such as ERP tracebacks')
+    .option('--verify-at-cesce', 'look every document up at Cesce before declaring it (after restoring the ledger from a backup)')
     .option('--force-unlock', 'take over the ledger from a run that is gone (its machine restarted); never while it still runs')
     .addHelpText(
       'after',
@@ -115,6 +117,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
       dryRun: flags.dryRun ?? false,
       concurrency,
       fromDate: config.sync.fromDate,
+      verifyAtCesce: flags.verifyAtCesce ?? false,
       onProgress: (e) => progress.update(`${PHASES[e.phase]} ${e.total ? `${e.done}/${e.total}` : e.done}`),
     });
     progress.done();

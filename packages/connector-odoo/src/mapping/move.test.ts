@@ -50,8 +50,6 @@ describe('mapMove', () => {
     { amount: 1.005, currency: [1, 'EUR'], expected: { currency: 'EUR', amount: '1.01' } },
     { amount: 2.675, currency: [1, 'EUR'], expected: { currency: 'EUR', amount: '2.68' } },
     { amount: 1210, currency: [1, 'EUR'], expected: { currency: 'EUR', amount: '1210.00' } },
-    { amount: -121.0, currency: [1, 'EUR'], expected: { currency: 'EUR', amount: '121.00' } },
-    { amount: 0, currency: [1, 'EUR'], expected: { currency: 'EUR', amount: '0.00' } },
     { amount: 2500.5, currency: [2, 'USD'], expected: { currency: 'USD', amount: '2500.50' } },
     { amount: 100000, currency: [25, 'JPY'], expected: { currency: 'JPY', amount: '100000' } },
     { amount: 10.0005, currency: [30, 'KWD'], expected: { currency: 'KWD', amount: '10.001' } },
@@ -135,5 +133,28 @@ describe('mapMove', () => {
 
   test.each(['in_invoice', 'entry', false])('move_type %s is refused', (moveType) => {
     expect(() => mapMove({ ...invoice, move_type: moveType }, lookups)).toThrow(/out_invoice\/out_refund/);
+  });
+});
+
+describe('mapMove: documents that must not be declared as they are', () => {
+  const blocking = (record: Record<string, unknown>) =>
+    mapMove({ ...invoice, ...record }, lookups).issues.filter((i) => i.severity === 'blocking').map((i) => [i.field, i.message]);
+
+  test.each([
+    [{ invoice_date: '2026-09-31' }, 'invoice_date', /'2026-09-31' is not a valid date/],
+    [{ invoice_date_due: '2026-02-30' }, 'invoice_date_due', /'2026-02-30' is not a valid date/],
+    [{ invoice_date_due: '2026-08-01' }, 'invoice_date_due', /due date 2026-08-01 is before the invoice date 2026-09-01/],
+    [{ amount_total: -500 }, 'amount_total', /total -500\.00 is negative: a refund must be a credit note/],
+    [{ amount_total: 0 }, 'amount_total', /total is zero/],
+  ])('%j is blocked on %s', (record, field, message) => {
+    const issues = blocking(record);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]![0]).toBe(field);
+    expect(issues[0]![1]).toMatch(message);
+  });
+
+  test('an invalid date never reaches the neutral model', () => {
+    const d = mapMove({ ...invoice, invoice_date_due: '2026-02-30' }, lookups);
+    expect(d.dueDate).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { abs, decimalFromNumber, money } from '@cesce-connect/core';
+import { abs, decimalFromNumber, isIsoDate, isNegative, isZero, money } from '@cesce-connect/core';
 import type { DocumentKind, MappingIssue, SaleDocument } from '@cesce-connect/core';
 import type { CurrencyInfo } from './partner.js';
 import { many2oneId, many2oneName, odooDatetimeToIso, odooNumber, odooText, type OdooRecord } from './values.js';
@@ -58,10 +58,20 @@ export function mapMove(record: OdooRecord, lookups: MoveLookups): SaleDocument 
     else issue('commercial_partner_id', 'no commercial partner; the invoice partner is used', 'warning');
   }
 
-  const invoiceDate = odooText(record.invoice_date);
+  let invoiceDate = odooText(record.invoice_date);
   if (!invoiceDate) issue('invoice_date', 'the document has no invoice date');
-  const dueDate = odooText(record.invoice_date_due);
+  else if (!isIsoDate(invoiceDate)) {
+    issue('invoice_date', `'${invoiceDate}' is not a valid date`);
+    invoiceDate = null;
+  }
+  let dueDate = odooText(record.invoice_date_due);
   if (!dueDate) issue('invoice_date_due', 'the document has no due date');
+  else if (!isIsoDate(dueDate)) {
+    issue('invoice_date_due', `'${dueDate}' is not a valid date`);
+    dueDate = null;
+  } else if (invoiceDate && dueDate < invoiceDate) {
+    issue('invoice_date_due', `the due date ${dueDate} is before the invoice date ${invoiceDate}`);
+  }
 
   const currencyId = many2oneId(record.currency_id);
   const known = currencyId === null ? undefined : lookups.currencies.get(currencyId);
@@ -71,7 +81,12 @@ export function mapMove(record: OdooRecord, lookups: MoveLookups): SaleDocument 
   const amountTotal = odooNumber(record.amount_total);
   if (amountTotal === null) issue('amount_total', 'the document has no total');
   const decimals = currency?.decimals ?? 2;
-  const total = money(currency?.name ?? 'XXX', abs(decimalFromNumber(amountTotal ?? 0, decimals)), decimals);
+  const signed = decimalFromNumber(amountTotal ?? 0, decimals);
+  if (amountTotal !== null && isZero(signed)) issue('amount_total', 'the total is zero: there is nothing to declare');
+  else if (amountTotal !== null && isNegative(signed)) {
+    issue('amount_total', `the total ${signed} is negative: ${kind === 'invoice' ? 'a refund must be a credit note' : 'a credit note total is positive in Odoo'}`);
+  }
+  const total = money(currency?.name ?? 'XXX', abs(signed), decimals);
 
   let originErpId: string | null = null;
   let originNumber: string | null = null;

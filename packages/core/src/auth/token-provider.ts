@@ -93,7 +93,8 @@ export class TokenProvider {
       });
     } catch (error) {
       const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new NetworkError(url, timedOut ? 'Cesce token request timed out' : 'Cesce token endpoint unreachable', {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      throw new NetworkError(url, timedOut ? 'Cesce token request timed out' : `Cesce token endpoint unreachable${code ? ` (${code})` : ''}`, {
         timedOut,
         cause: error,
       });

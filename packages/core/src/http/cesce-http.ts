@@ -163,7 +163,11 @@ export class CesceHttp {
     }
     if (error instanceof TimeoutError) return new NetworkError(url, `Cesce ${spec.operation} timed out`, { timedOut: true, cause: error });
     if (error instanceof CesceConnectError) return error;
-    if (error instanceof TypeError) return new NetworkError(url, `Cesce ${spec.operation} failed: ${error.message}`, { cause: error });
+    if (error instanceof TypeError) {
+      // fetch hides the reason (ECONNREFUSED, ECONNRESET, ENOTFOUND...) in `cause`.
+      const code = (error.cause as { code?: string } | undefined)?.code;
+      return new NetworkError(url, `Cesce ${spec.operation} failed: ${error.message}${code ? ` (${code})` : ''}`, { cause: error });
+    }
     return error instanceof Error ? error : new Error(String(error));
   }
 }

@@ -376,8 +376,8 @@ function generic(status: number, es: string, en: string, retryable: boolean): Kn
     recognise: [{ status }],
     cause: { es, en },
     fix: {
-      es: 'Revisa el mensaje de Cesce; si no basta, ejecuta `cesce diagnose` y envía el informe a soporte.',
-      en: 'Read Cesce’s message; if that is not enough, run `cesce diagnose` and send the report to support.',
+      es: 'Revisa el mensaje de Cesce; si no basta, repite la ejecución con --verbose y envía la salida (sin secretos) a soporte.',
+      en: 'Read Cesce’s message; if that is not enough, run again with --verbose and send the output (it holds no secrets) to support.',
     },
     actor: 'cesce-support',
     retryable,
