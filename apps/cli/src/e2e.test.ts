@@ -187,6 +187,25 @@ describe('cesce sync on the demo data', () => {
     db.close();
   });
 
+  it('stops cleanly on Ctrl-C, and the next run finishes the job without duplicates', async () => {
+    const e = await emulators(15);
+    const ledger = join(dir, 'ledger.sqlite');
+    const stopped = await sync(e, ledger, [], (child) => {
+      const timer = setInterval(() => {
+        if (e.cesce.state().policies.find((p) => p.contractNo === CONTRACT)!.sales.length >= 20) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 5);
+      child.on('close', () => clearInterval(timer));
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/stopped by SIGINT; the next run reconciles the items that were in flight/);
+    const resumed = await sync(e, ledger);
+    expect(resumed.code).toBe(2);
+    expect(duplicates(await salesAtCesce(e))).toEqual([]);
+  });
+
   it('lets only one of two concurrent runs on one ledger send', async () => {
     const e = await emulators(10);
     const ledger = join(dir, 'ledger.sqlite');

@@ -65,9 +65,10 @@ The ledger remembers what was declared: keep it, one per Cesce environment. A ne
 records the sales Cesce already holds instead of declaring them again.
 
 Exit codes:
-  0  finished; nothing rejected or failed in this run (earlier rejections are listed)
-  1  fatal error (bad config, ERP or Cesce unreachable, wrong credentials, expired policy)
-  2  finished, but items were rejected by Cesce or failed in this run (see the report)
+  0    finished; nothing rejected, failed or in conflict in this run (earlier rejections are listed)
+  1    fatal error (bad config, ERP or Cesce unreachable, wrong credentials, expired policy)
+  2    finished, but items were rejected by Cesce, failed, or conflict with Cesce (see the report)
+  130  stopped by Ctrl-C (143: by SIGTERM); the next run reconciles what was in flight
 
 Examples:
   $ cesce sync --config cesce.config.json --dry-run
@@ -85,6 +86,21 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
   let ledger: Ledger | undefined;
   let source: ReturnType<typeof createOdooSource> | undefined;
   const progress = createProgress(!json && process.stderr.isTTY === true);
+  // Ctrl-C or a stop from a scheduler: leave cleanly. Items in flight stay `sending` in the ledger
+  // and are looked up at Cesce by the next run before anything is sent again.
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress.done();
+    process.stderr.write(`\ncesce: stopped by ${signal}; the next run reconciles the items that were in flight with Cesce.\n`);
+    try {
+      ledger?.releaseLock();
+      ledger?.close();
+    } catch {
+      // the process is ending; a lock left behind is taken over by the next run
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const config = loadConfig(flags.config);
     secrets = secretsOf(config);
@@ -130,6 +146,8 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
     printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
     return 1;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     ledger?.close();
     await source?.close().catch(() => {});
   }
