@@ -1,3 +1,4 @@
+import { isIsoDate } from '@cesce-connect/core';
 import { readFileSync } from 'node:fs';
 import { builtinModels, type FieldDef, type ModelDef, type OdooFieldType } from './schema.js';
 
@@ -94,7 +95,8 @@ function checkValue(path: string, def: FieldDef, value: unknown, ids: Map<string
       if (typeof value !== 'boolean') bad('true or false');
       return;
     case 'date':
-      if (typeof value !== 'string' || !DATE_RE.test(value)) bad("a 'YYYY-MM-DD' string or false");
+      // PostgreSQL (hence Odoo) stores only real calendar dates: 2026-02-30 cannot exist.
+      if (typeof value !== 'string' || !DATE_RE.test(value) || !isIsoDate(value)) bad("a real calendar date as 'YYYY-MM-DD', or false");
       return;
     case 'datetime':
       if (typeof value !== 'string' || !DATETIME_RE.test(value)) bad("a 'YYYY-MM-DD HH:MM:SS' (UTC) string or false");

@@ -243,6 +243,7 @@ describe('datasets', () => {
     ds.records['res.partner']!.push({ id: 500, name: 'X', foo: 1, country_id: 4242, customer_rank: 'many' });
     ds.records['res.partner']!.push({ id: 500 });
     ds.records['x.model'] = [];
+    ds.records['account.move']!.push({ id: 9001, name: 'INV/X', move_type: 'out_invoice', invoice_date: '2026-02-30' });
     let error: unknown;
     try {
       validateOdooDataset(ds, 'test.json');
@@ -258,6 +259,7 @@ describe('datasets', () => {
         expect.stringMatching(/\.foo: unknown field of res\.partner/),
         expect.stringMatching(/\.country_id: res\.country record 4242 does not exist/),
         expect.stringMatching(/\.customer_rank: expected an integer/),
+        expect.stringMatching(/\.invoice_date: expected a real calendar date/),
       ]),
     );
   });
