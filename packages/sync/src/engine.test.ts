@@ -423,6 +423,10 @@ describe('documents that must not be declared as they are', () => {
     expect(exitCodeFor(report)).toBe(2);
     const again = await runSync({ source, client, ledger });
     expect(again.salesDeclared).toBe(0);
+    expect(again.stillRejected).toContainEqual(
+      expect.objectContaining({ erpRef: 'account.move,101 INV/2026/00101', kbId: 'cesce-connect-conflict', fix: expect.stringMatching(/Correct the document/) }),
+    );
+    expect(formatReport(again)).toMatch(/account\.move,101 INV\/2026\/00101: Cesce already holds sale/);
     expect((await salesAtCesce()).filter((s) => s.invoiceNo === 'INV/2026/00101')).toHaveLength(1);
   });
 

@@ -205,8 +205,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       httpStatus: item.httpStatus ?? 0,
       kbId: item.kbId ?? '',
       message: item.lastError ?? '',
-      cause: entry?.cause.en ?? '',
-      fix: entry?.fix.en ?? '',
+      cause: entry?.cause.en ?? (item.kbId === CONFLICT_KB_ID ? 'Cesce holds a different sale under this document number.' : ''),
+      fix: entry?.fix.en ?? (item.kbId === CONFLICT_KB_ID ? 'Correct the document in the ERP, or have the sale corrected at Cesce.' : ''),
     };
     report.stillRejected.push(rejected);
   };

@@ -140,7 +140,7 @@ export function formatReport(r: SyncReport): string {
     if (items.length === 0) return;
     lines.push('', title);
     for (const x of items) {
-      lines.push(`  ${x.erpRef}: HTTP ${x.httpStatus} ${x.message}`);
+      lines.push(`  ${x.erpRef}: ${x.httpStatus > 0 ? `HTTP ${x.httpStatus} ` : ''}${x.message}`);
       lines.push(`    [${x.kbId}] cause: ${x.cause}`);
       lines.push(`    fix: ${x.fix}`);
     }
