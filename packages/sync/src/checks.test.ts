@@ -28,3 +28,17 @@ describe('document checks', () => {
     expect([...findDuplicateNumbers([b, a, c], () => false)].map(([id, first]) => [id, first.erpId])).toEqual([['1', '2']]);
   });
 });
+
+describe('amount precision', () => {
+  it.each([
+    ['100000', true],
+    ['12.30', true],
+    ['12.300', true],
+    ['12.346', false],
+    ['0.0005', false],
+  ])('%s is sendable: %s', (amount, ok) => {
+    const p = documentProblem(invoice('1', '1', { total: { currency: 'KWD', amount } }));
+    expect(p === null).toBe(ok);
+    if (!ok) expect(p).toEqual({ field: 'total', message: expect.stringMatching(/more decimals than Cesce amounts carry|not positive/) });
+  });
+});

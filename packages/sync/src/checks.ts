@@ -24,6 +24,11 @@ export function documentProblem(doc: SaleDocument): Problem | null {
     return { field: 'total', message: `'${doc.total.amount}' is not an amount` };
   }
   if (minor <= 0n) return { field: 'total', message: `the total ${doc.total.amount} ${doc.total.currency} is not positive` };
+  // Cesce amounts carry 2 decimals ("1234,56"): an amount that needs more is not rounded silently.
+  const scale = scaleOf(doc.total.amount);
+  if (scale > 2 && toMinorUnits(doc.total.amount, 2) * 10n ** BigInt(scale - 2) !== minor) {
+    return { field: 'total', message: `the total ${doc.total.amount} ${doc.total.currency} has more decimals than Cesce amounts carry (2)` };
+  }
   return null;
 }
 

@@ -264,7 +264,8 @@ describe('runSync against the Cesce emulator', () => {
     const source = scenario();
     source.failWritesFor.add('101');
     const first = await runSync({ source, client: cesce(), ledger });
-    expect(first.writeBack.errors).toEqual([expect.stringMatching(/INV\/2026\/00101: write refused/)]);
+    expect(first.writeBack.errors).toEqual([{ erpRef: 'account.move,101 INV/2026/00101', message: 'write refused for move 101' }]);
+    expect(exitCodeFor(first)).toBe(2);
     expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))).toMatchObject({ state: 'declared', writtenBack: false });
     source.failWritesFor.clear();
     const second = await runSync({ source, client: cesce(), ledger });
@@ -374,7 +375,7 @@ describe('ledger lock', () => {
     db.prepare('UPDATE lock SET pid = ?').run(process.ppid);
     const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
     expect(report.salesDeclared).toBe(3);
-    ledger.forceUnlock();
+    db.prepare('DELETE FROM lock').run();
   });
 });
 
@@ -417,16 +418,22 @@ describe('documents that must not be declared as they are', () => {
       {
         kind: 'invoice',
         erpRef: 'account.move,101 INV/2026/00101',
-        message: expect.stringMatching(/Cesce already holds sale \d+ for INV\/2026\/00101 with amount 1\.00, the ERP has 1210\.00 EUR/),
+        message: expect.stringMatching(/Cesce already holds sale \d+ for INV\/2026\/00101 with other data \(amount 1\.00 EUR at Cesce, 1210\.00 EUR in the ERP\)/),
       },
     ]);
     expect(exitCodeFor(report)).toBe(2);
+    // Checked again on the next run (the ledger is no longer new), still held back.
     const again = await runSync({ source, client, ledger });
     expect(again.salesDeclared).toBe(0);
-    expect(again.stillRejected).toContainEqual(
-      expect.objectContaining({ erpRef: 'account.move,101 INV/2026/00101', kbId: 'cesce-connect-conflict', fix: expect.stringMatching(/Correct the document/) }),
-    );
-    expect(formatReport(again)).toMatch(/account\.move,101 INV\/2026\/00101: Cesce already holds sale/);
+    expect(again.conflicts.map((c) => c.erpRef)).toEqual(['account.move,101 INV/2026/00101']);
+    expect(formatReport(again)).toMatch(/Conflicts .*:\n {2}account\.move,101 INV\/2026\/00101: Cesce already holds sale/);
+    // The ERP is corrected to what Cesce holds: the sale is recorded, never declared a second time.
+    source.documentList.find((d) => d.erpId === '101')!.total = { currency: 'EUR', amount: '1.00' };
+    const resolved = await runSync({ source, client, ledger });
+    expect(resolved.conflicts).toEqual([]);
+    expect(resolved.adopted).toBe(1);
+    expect(resolved.salesDeclared).toBe(0);
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))?.state).toBe('declared');
     expect((await salesAtCesce()).filter((s) => s.invoiceNo === 'INV/2026/00101')).toHaveLength(1);
   });
 
@@ -483,7 +490,7 @@ describe('documents that must not be declared as they are', () => {
     const source = scenario();
     source.failWritesFor.add('3');
     const first = await runSync({ source, client: cesce(), ledger });
-    expect(first.writeBack.errors.some((e) => /res\.partner,3 .*write refused/.test(e))).toBe(true);
+    expect(first.writeBack.errors).toContainEqual({ erpRef: 'res.partner,3 Cliente 3', message: 'write refused for partner 3' });
     source.failWritesFor.clear();
     source.documentList.find((d) => d.erpId === '102')!.total = { currency: 'EUR', amount: '99.99' };
     const second = await runSync({ source, client: cesce(), ledger });
@@ -494,5 +501,95 @@ describe('documents that must not be declared as they are', () => {
     ]);
     const third = await runSync({ source, client: cesce(), ledger });
     expect(third.writeBack.partners).toBe(0);
+  });
+});
+
+describe('second-round safety', () => {
+  it('keeps adopting until a run on a new ledger has finished, even after an interrupted first run', async () => {
+    await runSync({ source: scenario(), client: cesce(), ledger });
+    const fresh = new Ledger(join(dir, 'fresh.sqlite'));
+    try {
+      // The first run on the fresh ledger died right after recording a classification request.
+      fresh.markSending({ contractNo: CONTRACT, kind: 'classification', erpId: '3', erpRef: 'res.partner,3', debtorErpId: '3', payloadHash: 'h', requestJson: '{}' });
+      fresh.markDeclared(itemKey(CONTRACT, 'classification', '3'), '1', '1');
+      const report = await runSync({ source: scenario(), client: cesce(), ledger: fresh });
+      expect(report.salesDeclared + report.creditNotesDeclared).toBe(0);
+      expect(report.adopted).toBe(4);
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('refuses --force-unlock while the holder still runs, and a run that lost its lock stops sending', () => {
+    const file = join(dir, 'lock.sqlite');
+    const mine = new Ledger(file);
+    const other = new Ledger(file);
+    try {
+      mine.acquireLock();
+      const db = (mine as unknown as { db: import('better-sqlite3').Database }).db;
+      db.prepare('UPDATE lock SET pid = ?').run(process.ppid);
+      expect(() => other.forceUnlock()).toThrow(/still running \(pid \d+ on this machine\)/);
+      expect(() =>
+        mine.markSending({ contractNo: CONTRACT, kind: 'invoice', erpId: '1', erpRef: 'x', debtorErpId: '1', payloadHash: 'h', requestJson: '{}' }),
+      ).toThrow(/lost the lock on the ledger/);
+    } finally {
+      mine.close();
+      other.close();
+    }
+  });
+
+  it('counts classification look-ups that fail with 5xx as failures (exit 2), not as skips', async () => {
+    const flaky: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/classifications') && url.includes('taxCode=A58818501')) {
+        return new Response(JSON.stringify({ error: { errorCode: '500', errorDescription: 'Servicio no disponible' } }), { status: 503 });
+      }
+      return fetch(input, init);
+    };
+    const client = new CesceClient({
+      environment: 'sandbox',
+      baseUrl: emulator.url,
+      contractNo: CONTRACT,
+      credentials: { clientId: 'app', clientSecret: 'app-secret' },
+      retry: { limit: 0 },
+      fetch: flaky,
+    });
+    const report = await runSync({ source: scenario(), client, ledger });
+    expect(report.failed).toContainEqual(expect.objectContaining({ erpRef: 'res.partner,1 Cliente 1', message: expect.stringMatching(/look-up failed/) }));
+    expect(exitCodeFor(report)).toBe(2);
+  });
+
+  it('warns about declared documents the ERP no longer shows, and accepts credit notes on invoices before fromDate', async () => {
+    const source = scenario();
+    await runSync({ source, client: cesce(), ledger });
+    const inv1 = source.documentList.find((d) => d.erpId === '101')!;
+    source.documentList = source.documentList.filter((d) => d.erpId !== '102');
+    source.documentList.push(creditNote('230', '1', inv1, { invoiceDate: '2026-11-20', total: { currency: 'EUR', amount: '100.00' } }));
+    const report = await runSync({ source, client: cesce(), ledger, fromDate: '2026-10-03' });
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ erpRef: 'account.move,102 INV/2026/00102', message: expect.stringMatching(/no longer a posted document in the ERP/) }),
+    );
+    // 101 (2026-10-01) is before fromDate and not read, yet its credit note is declared against it.
+    expect(report.creditNotesDeclared).toBe(1);
+    expect(report.warnings.some((w) => w.erpRef.startsWith('account.move,101 '))).toBe(false);
+    const sales = await salesAtCesce();
+    expect(sales.find((s) => s.invoiceNo === 'RINV/2026/00230')).toEqual({ invoiceNo: 'RINV/2026/00230', amount: '-100.00', originalInvoiceNo: 'INV/2026/00101' });
+  });
+
+  it('writes back a customer whose write failed, on a later run that has no other reason to look at it', async () => {
+    // Customer 1 is not flagged and, after the first run, has nothing pending: only the queued
+    // write-back brings it back.
+    const source = new MemorySource([debtor('1', { taxCode: 'A58818501' })], [invoice('101', '1')]);
+    source.failWritesFor.add('1');
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.salesDeclared).toBe(1);
+    source.failWritesFor.clear();
+    const lookupsBefore = emulator.requestLog.filter((r) => r.method === 'GET' && r.path.endsWith('/classifications')).length;
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(emulator.requestLog.filter((r) => r.method === 'GET' && r.path.endsWith('/classifications')).length).toBe(lookupsBefore);
+    expect(source.classificationWrites.filter((w) => w.debtorErpId === '1')).toEqual([
+      expect.objectContaining({ state: 'classified', endorsementNo: '500', grantedLimit: { currency: 'EUR', amount: '40000.00' } }),
+    ]);
+    expect(second.writeBack.errors).toEqual([]);
   });
 });

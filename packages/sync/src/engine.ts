@@ -3,9 +3,11 @@ import {
   CesceApiError,
   CesceAuthError,
   CesceConnectError,
+  abs,
   addDecimal,
   compareDecimal,
   findEntry,
+  fromCesceDate,
   fromCesceDecimal,
   NetworkError,
   negate,
@@ -19,6 +21,8 @@ import {
   type Debtor,
   type DeclareSaleInput,
   type ErpSource,
+  type Money,
+  type Sale,
   type SaleDocument,
 } from '@cesce-connect/core';
 import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
@@ -136,9 +140,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const before = client.requestCounts;
 
   ledger.checkTarget(contractNo, `${client.environment.name} ${client.environment.baseUrl}`);
-  // A ledger that knows nothing of this contract (new, or the old one was lost) first adopts the
-  // sales Cesce already holds instead of declaring them again.
-  const checkAtCesce = ledger.isNew(contractNo) || (options.verifyAtCesce ?? false);
+  // Until a run has finished it on this ledger (new, lost, or first run interrupted), every run
+  // first adopts the sales Cesce already holds instead of declaring them again.
+  const checkAtCesce = !ledger.adoptionDone(contractNo) || (options.verifyAtCesce ?? false);
   const erp = await source.connect();
   const report: SyncReport = {
     dryRun,
@@ -240,6 +244,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const duplicateOf = findDuplicateNumbers(documents, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))?.state === 'declared');
 
   // Documents already settled in the ledger are left alone.
+  const mustCheck = new Set<string>();
   const pending: SaleDocument[] = [];
   const toWriteBack: LedgerItem[] = [];
   for (const doc of documents) {
@@ -255,9 +260,11 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
           message: `changed in the ERP after it was declared to Cesce (sale ${item.cesceRef ?? '?'}); Cesce keeps the declared data: correct the sale with Cesce`,
         });
       }
-    } else if (item?.state === 'rejected' && item.payloadHash === hash) {
+    } else if (item?.state === 'rejected' && item.payloadHash === hash && item.kbId !== CONFLICT_KB_ID) {
       stillRejected(item);
     } else {
+      // A conflict is looked up at Cesce again on every run until Cesce and the ERP agree.
+      if (item?.kbId === CONFLICT_KB_ID) mustCheck.add(item.key);
       const first = duplicateOf.get(doc.erpId);
       if (first) {
         skip({ kind: doc.kind, erpRef: doc.ref, reason: `has the same number as ${first.ref}; Cesce tells sales apart by number: renumber one of them`, field: 'number' });
@@ -266,6 +273,20 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       pending.push(doc);
       warnIssues(doc.issues);
     }
+  }
+
+  // Declared documents the ERP no longer shows as posted (cancelled, reset to draft, deleted):
+  // Cesce still insures them, so say so.
+  for (const item of ledger.inState(contractNo, 'declared')) {
+    if (item.kind === 'classification' || docsById.has(item.erpId)) continue;
+    const body = JSON.parse(item.requestJson ?? '{}') as { invoiceDate?: string };
+    const invoiceDate = body.invoiceDate ? fromCesceDate(body.invoiceDate) : null;
+    if (options.fromDate && invoiceDate && invoiceDate < options.fromDate) continue; // not read in this run
+    warn({
+      erpRef: item.erpRef,
+      field: 'state',
+      message: `is no longer a posted document in the ERP (cancelled, reset to draft or deleted), but Cesce holds it as sale ${item.cesceRef ?? '?'}: cancel or correct the sale with Cesce`,
+    });
   }
 
   // 3. Look up the Cesce classification of every debtor that matters in this run.
@@ -283,6 +304,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     } catch (error) {
       if (isFatal(error) || error instanceof NetworkError) throw error;
       lookupErrors.set(d.erpId, describeError(error));
+      if (error instanceof CesceApiError && error.retryable) {
+        report.failed.push({ kind: 'classification', erpRef: d.ref, message: `classification look-up failed: ${describeError(error)}`, retryable: true });
+      }
     }
     progress({ phase: 'look-up', done: ++looked, total: lookups.length });
   });
@@ -374,6 +398,24 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     else if (!cesceState.get(debtor.erpId)) awaiting.set(debtor.erpId, 'its classification request in this run was rejected or failed (see above)');
   }
 
+  // What Cesce says of each customer is queued for write-back now, so that a run that dies later
+  // still leaves it to the next run (which may have no reason to look the customer up again).
+  const writePrefix = `classification:${contractNo}:`;
+  if (!dryRun) {
+    for (const [erpId, c] of cesceState) {
+      if (!c || !debtors.has(erpId)) continue;
+      const update: ClassificationWriteBack = {
+        debtorErpId: erpId,
+        state: c.status.state,
+        stateLabel: c.status.label.es,
+        grantedLimit: c.grantedLimit,
+        endorsementNo: c.endorsementNo,
+      };
+      const hash = sha256(update);
+      if (ledger.writtenHash(`${writePrefix}${erpId}`) !== hash) ledger.recordWritePending(`${writePrefix}${erpId}`, hash, update);
+    }
+  }
+
   // 5. Positive sales, only on customers with an active classification.
   const planned: PlannedSale[] = [];
   const creditNotes: SaleDocument[] = [];
@@ -393,29 +435,39 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     }
   }
 
-  // On a new ledger (or with verifyAtCesce), sales Cesce already holds are recorded, not declared
-  // again; one Cesce holds with other data is a conflict and is held back.
-  const atCesce = new Map<string, Map<string, { ref: string; amount: string }>>();
+  // Before declaring, documents are looked up at Cesce when the ledger may not know what Cesce
+  // holds (new ledger, --verify-at-cesce) and for conflicts of earlier runs: the same sale is
+  // recorded, not declared again; a different one under the number is a conflict, held back.
+  const atCesce = new Map<string, Map<string, Sale>>();
   const adopt = async (list: PlannedSale[]): Promise<PlannedSale[]> => {
-    if (!checkAtCesce || list.length === 0) return list;
-    const groups = [...new Set(list.map((p) => `${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`))].filter((g) => !atCesce.has(g));
+    const toCheck = list.filter((p) => checkAtCesce || mustCheck.has(itemKey(contractNo, p.doc.kind, p.doc.erpId)));
+    if (toCheck.length === 0) return list;
+    // By suplemento across all months, so a document whose date moved is still found.
+    const groups = [...new Set(toCheck.map((p) => p.input.endorsementNo))].filter((g) => !atCesce.has(g));
     let done = 0;
-    await forEachConcurrent(groups, concurrency, async (g) => {
-      const [endorsementNo, invoiceMonth] = g.split('|') as [string, string];
-      const found = new Map<string, { ref: string; amount: string }>();
-      for await (const s of client.sales.list({ endorsementNo, invoiceMonth, pageSize: 500 })) {
-        found.set(`${s.invoiceNo}|${s.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, { ref: s.saleCesceReferenceNo, amount: s.amount.amount });
+    await forEachConcurrent(groups, concurrency, async (endorsementNo) => {
+      const found = new Map<string, Sale>();
+      for await (const sale of client.sales.list({ endorsementNo, pageSize: 500 })) {
+        found.set(`${sale.invoiceNo}|${sale.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, sale);
       }
-      atCesce.set(g, found);
+      atCesce.set(endorsementNo, found);
       progress({ phase: 'adopt', done: ++done, total: groups.length });
     });
+    const checked = new Set(toCheck);
     return list.filter((p) => {
-      const found = atCesce.get(`${p.input.endorsementNo}|${toInvoiceMonth(p.input.invoiceDate)}`);
-      const held = found?.get(`${p.input.invoiceNo}|${p.doc.kind === 'credit_note' ? 'credit' : 'sale'}`);
+      if (!checked.has(p)) return true;
+      const held = atCesce.get(p.input.endorsementNo)?.get(`${p.input.invoiceNo}|${p.doc.kind === 'credit_note' ? 'credit' : 'sale'}`);
       if (!held) return true;
       const sending = saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input)));
-      if (!sameAmount(held.amount, p.input.amount.amount)) {
-        const message = `Cesce already holds sale ${held.ref} for ${p.input.invoiceNo} with amount ${held.amount}, the ERP has ${p.input.amount.amount} ${p.input.amount.currency}: correct one of them`;
+      const differences = [
+        sameAmount(held.amount.amount, p.input.amount.amount) && held.amount.currency === p.input.amount.currency
+          ? null
+          : `amount ${held.amount.amount} ${held.amount.currency} at Cesce, ${p.input.amount.amount} ${p.input.amount.currency} in the ERP`,
+        held.invoiceDate === p.input.invoiceDate ? null : `invoice date ${held.invoiceDate} at Cesce, ${p.input.invoiceDate} in the ERP`,
+        held.dueDate === p.input.dueDate ? null : `due date ${held.dueDate} at Cesce, ${p.input.dueDate} in the ERP`,
+      ].filter((d): d is string => d !== null);
+      if (differences.length > 0) {
+        const message = `Cesce already holds sale ${held.saleCesceReferenceNo} for ${p.input.invoiceNo} with other data (${differences.join('; ')}): correct the ERP or have the sale corrected at Cesce; it is checked again on every run`;
         report.conflicts.push({ kind: p.doc.kind, erpRef: p.doc.ref, message });
         if (!dryRun) ledger.recordConflict(sending, message);
         return false;
@@ -423,7 +475,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       report.adopted += 1;
       if (p.doc.kind === 'invoice') declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
       if (!dryRun) {
-        ledger.recordAdopted(sending, held.ref);
+        ledger.recordAdopted(sending, held.saleCesceReferenceNo);
         const item = ledger.get(itemKey(contractNo, p.doc.kind, p.doc.erpId));
         if (item) toWriteBack.push(item);
       }
@@ -468,11 +520,20 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   await forEachConcurrent(toDeclare, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, toDeclare.length));
 
   // 6. Credit notes, each only after the invoice it corrects has been declared, on the same
-  // customer, and never crediting more than the invoice.
-  const credited = new Map<string, string>();
+  // customer, and never crediting more than the invoice. Origins and earlier credits come from the
+  // ledger too, so documents before sync.fromDate still count.
+  const declaredInvoices = new Map<string, { number: string; debtorErpId: string | null; total: Money }>();
+  const credited = new Map<string, string>(); // `${endorsementNo}|${invoiceNo}` → amount credited so far
   for (const item of ledger.inState(contractNo, 'declared')) {
-    const note = item.kind === 'credit_note' ? docsById.get(item.erpId) : undefined;
-    if (note?.originErpId) credited.set(note.originErpId, addDecimal(credited.get(note.originErpId) ?? '0', note.total.amount));
+    const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; currencyCode?: string; originalInvoiceNo?: string };
+    if (!body.amount || !body.currencyCode) continue;
+    const amount = abs(fromCesceDecimal(body.amount));
+    if (item.kind === 'invoice') {
+      declaredInvoices.set(item.erpId, { number: item.invoiceNo ?? '', debtorErpId: item.debtorErpId, total: { currency: body.currencyCode, amount } });
+    } else if (item.kind === 'credit_note' && body.originalInvoiceNo) {
+      const key = `${item.endorsementNo}|${body.originalInvoiceNo}`;
+      credited.set(key, addDecimal(credited.get(key) ?? '0', amount));
+    }
   }
   const plannedNotes: PlannedSale[] = [];
   for (const doc of creditNotes) {
@@ -481,20 +542,26 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: issue.message, field: issue.field });
       continue;
     }
-    const originDoc = doc.originErpId ? docsById.get(doc.originErpId) : undefined;
-    const originName = doc.originNumber ?? doc.originErpId;
-    if (!originDoc || originDoc.kind !== 'invoice') {
+    if (!doc.originErpId) {
+      skip({ kind: 'credit_note', erpRef: doc.ref, reason: 'credit note has no origin invoice', field: 'reversed_entry_id' });
+      continue;
+    }
+    const originId = doc.originErpId;
+    const fromErp = docsById.get(originId);
+    const originDoc = fromErp?.kind === 'invoice' ? { number: fromErp.number, debtorErpId: fromErp.debtorErpId, total: fromErp.total } : declaredInvoices.get(originId);
+    const originName = doc.originNumber && doc.originNumber !== '/' ? doc.originNumber : `account.move,${originId}`;
+    if (!originDoc) {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin ${originName} is not a posted customer invoice of this company`, field: 'reversed_entry_id' });
       continue;
     }
-    if (originDoc.debtorErpId !== doc.debtorErpId) {
+    if (originDoc.debtorErpId !== null && originDoc.debtorErpId !== doc.debtorErpId) {
       const owner = debtors.get(originDoc.debtorErpId)?.ref ?? `customer ${originDoc.debtorErpId}`;
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin invoice ${originDoc.number} belongs to another customer (${owner})`, field: 'reversed_entry_id' });
       continue;
     }
-    const origin = declaredNumbers.get(originDoc.erpId);
+    const origin = declaredNumbers.get(originId);
     if (!origin) {
-      const originItem = ledger.get(itemKey(contractNo, 'invoice', originDoc.erpId));
+      const originItem = ledger.get(itemKey(contractNo, 'invoice', originId));
       const why = originItem?.state === 'rejected' ? 'was rejected by Cesce' : originItem?.state === 'failed' ? 'failed to send' : 'is not declared';
       skip({
         kind: 'credit_note',
@@ -508,7 +575,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `is in ${doc.total.currency} but its invoice ${originDoc.number} is in ${originDoc.total.currency}`, field: 'currency' });
       continue;
     }
-    const total = addDecimal(credited.get(originDoc.erpId) ?? '0', doc.total.amount);
+    const creditKey = `${origin.endorsementNo}|${origin.invoiceNo}`;
+    const total = addDecimal(credited.get(creditKey) ?? '0', doc.total.amount);
     if (compareDecimal(total, originDoc.total.amount) > 0) {
       skip({
         kind: 'credit_note',
@@ -518,7 +586,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       });
       continue;
     }
-    credited.set(originDoc.erpId, total);
+    credited.set(creditKey, total);
     const debtor = debtors.get(doc.debtorErpId);
     plannedNotes.push({
       doc,
@@ -541,32 +609,17 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   let notesDone = 0;
   await forEachConcurrent(notesToDeclare, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length));
 
-  // 7. Write back: classification state on customers (when it changed, or when an earlier write
-  // failed), sale references on documents.
+  // 7. Write back: classification state on customers (queued above, or left by an earlier run),
+  // sale references on documents.
   if (!dryRun) {
-    const prefix = `classification:${contractNo}:`;
-    const updates = new Map<string, ClassificationWriteBack>();
-    for (const { key, update } of ledger.pendingWrites(prefix)) updates.set(key, update as ClassificationWriteBack);
-    for (const [erpId, c] of cesceState) {
-      if (!c || !debtors.has(erpId)) continue;
-      updates.set(`${prefix}${erpId}`, {
-        debtorErpId: erpId,
-        state: c.status.state,
-        stateLabel: c.status.label.es,
-        grantedLimit: c.grantedLimit,
-        endorsementNo: c.endorsementNo,
-      });
-    }
-    for (const [key, update] of updates) {
-      const hash = sha256(update);
-      if (ledger.writtenHash(key) === hash) continue;
+    for (const { key, update } of ledger.pendingWrites(writePrefix)) {
+      const u = update as ClassificationWriteBack;
       try {
-        await source.writeClassification(update);
-        ledger.recordWritten(key, hash);
+        await source.writeClassification(u);
+        ledger.recordWritten(key, sha256(u));
         report.writeBack.partners += 1;
       } catch (error) {
-        ledger.recordWritePending(key, hash, update);
-        report.writeBack.errors.push(`${debtors.get(update.debtorErpId)?.ref ?? `customer ${update.debtorErpId}`}: ${describeError(error)}`);
+        report.writeBack.errors.push({ erpRef: debtors.get(u.debtorErpId)?.ref ?? `customer ${u.debtorErpId}`, message: describeError(error) });
       }
     }
     let written = 0;
@@ -576,12 +629,13 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         ledger.markWrittenBack(item.key);
         report.writeBack.invoices += 1;
       } catch (error) {
-        report.writeBack.errors.push(`${item.erpRef}: ${describeError(error)}`);
+        report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
       }
       progress({ phase: 'write-back', done: ++written, total: toWriteBack.length });
     }
   }
 
+  if (!dryRun && checkAtCesce) ledger.markAdoptionDone(contractNo);
   const after = client.requestCounts;
   report.requests = { cesce: after.api - before.api, token: after.token - before.token };
   report.durationMs = Date.now() - started;

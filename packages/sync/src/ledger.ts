@@ -239,9 +239,16 @@ export class Ledger {
 
   private target: { contractNo: string; value: string } | undefined;
 
-  /** True when the ledger has never recorded anything for this contract (new or lost ledger). */
-  isNew(contractNo: string): boolean {
-    return !this.db.prepare('SELECT 1 FROM items WHERE contract_no = ? LIMIT 1').get(contractNo);
+  /**
+   * Whether a run has finished looking up, at Cesce, the sales it would declare for this contract.
+   * Until one has, every run does (a new ledger, or one whose first run was interrupted).
+   */
+  adoptionDone(contractNo: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM meta WHERE key = ?').get(`adoption-done:${contractNo}`);
+  }
+
+  markAdoptionDone(contractNo: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`adoption-done:${contractNo}`, this.now());
   }
 
   /** Records a sale found at Cesce (declared before this ledger knew of it) as declared. */
@@ -312,6 +319,7 @@ export class Ledger {
 
   /** Written (and flushed) before a Cesce call that creates something. */
   markSending(input: SendingInput): void {
+    this.assertLockHeld();
     const now = this.now();
     if (this.target?.contractNo === input.contractNo) {
       this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`target:${input.contractNo}`, this.target.value);
@@ -402,15 +410,40 @@ export class Ledger {
         .run(process.pid, hostname(), this.now());
     });
     take.immediate();
+    this.lockHeld = true;
   }
 
-  /** Drops any lock, whoever holds it (for a lock left by a machine that is gone). */
+  /**
+   * Drops a lock left by a run whose machine is gone. Refuses while the holder still runs on this
+   * host: taking a ledger from a live run would let both send.
+   */
   forceUnlock(): void {
+    const held = this.db.prepare('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
+    if (held && held.host === hostname() && held.pid !== process.pid && processAlive(held.pid)) {
+      throw new CesceConnectError('ledger_locked', `The ledger ${this.file} is in use by a cesce sync that is still running (pid ${held.pid} on this machine).`, {
+        hint: 'Stop that run first (Ctrl-C or kill); --force-unlock is only for a lock left by a machine that is gone.',
+      });
+    }
     this.db.prepare('DELETE FROM lock').run();
   }
 
   releaseLock(): void {
+    this.lockHeld = false;
     this.db.prepare('DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?').run(process.pid, hostname());
+  }
+
+  private lockHeld = false;
+
+  /** Before each send: the lock must still be this process's (nobody forced it away). */
+  private assertLockHeld(): void {
+    if (!this.lockHeld) return;
+    const held = this.db.prepare('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
+    if (!held || held.pid !== process.pid || held.host !== hostname()) {
+      this.lockHeld = false;
+      throw new CesceConnectError('ledger_lock_lost', `This run lost the lock on the ledger ${this.file} (it was forced by another run); it stops sending.`, {
+        hint: 'Let the other run finish; the next run reconciles what was in flight.',
+      });
+    }
   }
 
   close(): void {

@@ -70,18 +70,20 @@ export interface SyncReport {
   failed: FailedItem[];
   conflicts: ConflictItem[];
   warnings: WarningItem[];
-  writeBack: { partners: number; invoices: number; errors: string[] };
+  /** Writes into the ERP; errors are retried by the next run. */
+  writeBack: { partners: number; invoices: number; errors: { erpRef: string; message: string }[] };
   requests: { cesce: number; token: number };
   durationMs: number;
 }
 
 /**
- * 0: finished, nothing rejected or failed in this run (items still rejected from earlier runs are
- * listed but do not change the code); 2: finished with items rejected or failed in this run.
+ * 0: finished, nothing rejected, failed, in conflict or left unwritten in the ERP in this run (items
+ * still rejected from earlier runs are listed but do not change the code); 2: finished with such items.
  * 1 is for fatal errors, raised as exceptions.
  */
 export function exitCodeFor(report: SyncReport): 0 | 2 {
-  return report.rejected.length > 0 || report.failed.length > 0 || report.conflicts.length > 0 ? 2 : 0;
+  const attention = report.rejected.length + report.failed.length + report.conflicts.length + report.writeBack.errors.length;
+  return attention > 0 ? 2 : 0;
 }
 
 function wrap(items: string[], width: number): string[] {
@@ -118,7 +120,7 @@ export function formatReport(r: SyncReport): string {
     [`Sales ${r.dryRun ? 'to declare' : 'declared'}`, r.salesDeclared],
     [`Credit notes ${r.dryRun ? 'to declare' : 'declared'}`, r.creditNotesDeclared],
     ['Already declared earlier', r.alreadyDeclared],
-    ...(r.adopted > 0 ? ([['Found already at Cesce (recorded)', r.adopted]] as [string, number][]) : []),
+    ...(r.adopted > 0 ? ([[r.dryRun ? 'Found already at Cesce (to record)' : 'Found already at Cesce (recorded)', r.adopted]] as [string, number][]) : []),
     ['Skipped', r.skipped.length],
     ['Rejected by Cesce', r.rejected.length],
     ['Still rejected (unchanged)', r.stillRejected.length],
@@ -171,7 +173,7 @@ export function formatReport(r: SyncReport): string {
   }
   if (r.writeBack.errors.length > 0) {
     lines.push('', 'Write-back errors (retried on the next run):');
-    for (const e of r.writeBack.errors) lines.push(`  ${e}`);
+    for (const e of r.writeBack.errors) lines.push(`  ${e.erpRef}: ${e.message}`);
   }
   lines.push(
     '',

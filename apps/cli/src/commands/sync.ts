@@ -67,7 +67,8 @@ records the sales Cesce already holds instead of declaring them again.
 Exit codes:
   0    finished; nothing rejected, failed or in conflict in this run (earlier rejections are listed)
   1    fatal error (bad config, ERP or Cesce unreachable, wrong credentials, expired policy)
-  2    finished, but items were rejected by Cesce, failed, or conflict with Cesce (see the report)
+  2    finished, but items were rejected by Cesce, failed, conflict with Cesce, or could not be
+       written back into the ERP (see the report; failures are retried by the next run)
   130  stopped by Ctrl-C (143: by SIGTERM); the next run reconciles what was in flight
 
 Examples:
