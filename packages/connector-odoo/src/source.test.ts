@@ -168,8 +168,11 @@ describe('documents', () => {
     expect(byId.get('102')).toMatchObject({ debtorErpId: '10', total: { currency: 'EUR', amount: '0.30' } });
     expect(byId.get('108')!.total).toEqual({ currency: 'USD', amount: '2500.50' });
     expect(byId.get('109')!.total).toEqual({ currency: 'JPY', amount: '100000' });
-    const pages = emulator.calls.filter((c) => c.model === 'account.move' && c.method === 'search_read');
+    const reads = emulator.calls.filter((c) => c.model === 'account.move' && c.method === 'search_read');
+    // Keyset pages, plus one look-up of credit-note origin names (within the company).
+    const pages = reads.filter((c) => JSON.stringify(c.args[0]).includes('"move_type"'));
     expect(pages).toHaveLength(3);
+    expect(reads.filter((c) => !pages.includes(c)).map((c) => c.args[0])).toEqual([[['id', 'in', [101]], ['company_id', '=', 1]]]);
     expect(pages[0]!.args[0]).toEqual([
       ['company_id', '=', 1],
       ['move_type', 'in', ['out_invoice', 'out_refund']],
@@ -178,6 +181,38 @@ describe('documents', () => {
     ]);
     expect(emulator.calls.filter((c) => c.model === 'res.currency')).toHaveLength(2);
     await s.close();
+  });
+
+  test('a credit note whose origin is in another company is read, with the origin left for the engine to refuse', async () => {
+    const ds = fixtureDataset();
+    const moves = ds.records['account.move']!;
+    const foreign = moves.find((m) => m.name === 'B2/2026/00001')!;
+    moves.push({
+      id: 9000,
+      name: 'RINV/2026/09000',
+      move_type: 'out_refund',
+      partner_id: 10,
+      commercial_partner_id: 10,
+      company_id: 1,
+      currency_id: 1,
+      state: 'posted',
+      invoice_date: '2026-10-20',
+      invoice_date_due: '2026-10-20',
+      amount_total: 10,
+      reversed_entry_id: foreign.id,
+      write_date: '2026-10-20 08:00:00',
+    });
+    const emu = await startOdooEmulator({ dataset: ds });
+    try {
+      const s = createOdooSource({ url: emu.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, companyId: 1, pageSize: 7 });
+      const docs = await collect(s.documents());
+      const note = docs.find((d) => d.number === 'RINV/2026/09000')!;
+      expect(note.originErpId).toBe(String(foreign.id));
+      expect(docs.some((d) => d.number === 'B2/2026/00001')).toBe(false);
+      await s.close();
+    } finally {
+      await emu.close();
+    }
   });
 
   test('fromDate filters on invoice_date', async () => {

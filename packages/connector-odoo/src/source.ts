@@ -324,7 +324,17 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       const origins = page
         .map((r) => many2oneId(r.reversed_entry_id))
         .filter((id): id is number => id !== null && !moveNames.has(id));
-      for (const r of await readById('account.move', [...new Set(origins)], ['name'])) {
+      // search_read within the company, not read: an origin in another company (which the user
+      // may not access) is simply not found, and the engine skips that one credit note.
+      const originIds = [...new Set(origins)];
+      const originRecords =
+        originIds.length === 0
+          ? []
+          : await call<OdooRecord[]>('account.move', 'search_read', [[['id', 'in', originIds], ['company_id', '=', companyId]]], {
+              fields: ['name'],
+              context: readContext,
+            });
+      for (const r of originRecords) {
         const name = odooText(r.name);
         if (typeof r.id === 'number' && name) moveNames.set(r.id, name);
       }
