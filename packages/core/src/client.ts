@@ -1,6 +1,8 @@
 import { TokenProvider, type Credentials } from './auth/token-provider.js';
 import { parseContractNumber, type ContractNumber } from './contract-number.js';
 import { ClassificationsApi } from './domains/classifications/operations.js';
+import { CollectionsApi } from './domains/collections/operations.js';
+import { MovementsApi } from './domains/movements/operations.js';
 import { SalesApi } from './domains/sales/operations.js';
 import { resolveEnvironment, type Environment, type EnvironmentName } from './environments.js';
 import { CesceHttp, type RetryPolicy } from './http/cesce-http.js';
@@ -25,6 +27,9 @@ export class CesceClient {
   readonly tokens: TokenProvider;
   readonly classifications: ClassificationsApi;
   readonly sales: SalesApi;
+  /** Customer Portfolio Movements: the classification feed over the `nextEndorsementNo` cursor. */
+  readonly movements: MovementsApi;
+  readonly collections: CollectionsApi;
   private readonly http: CesceHttp;
 
   constructor(options: CesceClientOptions) {
@@ -51,6 +56,8 @@ export class CesceClient {
     });
     this.classifications = new ClassificationsApi(this.http);
     this.sales = new SalesApi(this.http);
+    this.movements = new MovementsApi(this.http);
+    this.collections = new CollectionsApi(this.http);
   }
 
   /** Requests sent so far: API calls and token requests. */

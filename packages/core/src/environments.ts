@@ -13,11 +13,19 @@ export interface Environment {
   requiresUserCredentials: boolean;
 }
 
-/** Base path of every API below the catalog. Only `oauth2` and `portfolio-movements` are published. */
+/**
+ * Base path of every API below the catalog. Only `oauth2` and `portfolio-movements` are published
+ * ([portal], [third-party-client]); `classifications/v1`, `sales/v1` and `collections/v1` are
+ * [inferred].
+ */
 export const API_BASE_PATHS = {
   oauth2: 'oauth2/v1',
   classifications: 'classifications/v1',
   sales: 'sales/v1',
+  /** [portal] "Punto final" of Customer Portfolio Movements. */
+  movements: 'portfolio-movements/v1',
+  /** [inferred] */
+  collections: 'collections/v1',
 } as const;
 
 export type ApiName = keyof typeof API_BASE_PATHS;

@@ -11,6 +11,8 @@ export interface HandlerContext {
   /** Epoch milliseconds (token expiry). */
   nowMs(): number;
   tokenTtlSeconds: number;
+  /** Debtor records per Portfolio Movements page. */
+  movementsPageSize: number;
 }
 
 export interface Reply {

@@ -89,6 +89,49 @@ describe('loadSandboxData', () => {
     expect(sandboxDataSchema.safeParse(minimal).success).toBe(true);
   });
 
+  it('checks the optional fields of the newer operations', () => {
+    const data = fixtureData() as any;
+    data.movementsPageSize = 0;
+    data.policies[0].classifications[0].premium = { amount: '0.00', currency: 'EUR', status: 'pending' };
+    data.policies[0].classifications[1].active = 'no';
+    data.policies[0].subsidiaries.push({ code: 'F01', name: 'Otra' });
+    data.policies[0].sales.push({ ...data.policies[0].sales[0], saleCesceReferenceNo: '9000000101', originalSaleCesceReferenceNo: '1' });
+    const collection = {
+      collectionReferenceNo: '7000000001',
+      saleCesceReferenceNo: '9000000100',
+      endorsementNo: '5000001',
+      collectionDate: '2026-03-01',
+      collectedAmount: '10.00',
+      currencyCode: 'EUR',
+      declarationDate: '2026-03-01',
+    };
+    data.policies[0].collections = [collection, { ...collection, collectedAmount: '0' }];
+    data.policies[1].collections = [{ ...collection, collectionReferenceNo: '7000000002' }];
+    let error: SandboxDataError | undefined;
+    try {
+      parseSandboxData(data);
+    } catch (e) {
+      error = e as SandboxDataError;
+    }
+    expect(error?.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining([
+        '$.movementsPageSize',
+        '$.policies[0].classifications[0].premium.amount',
+        '$.policies[0].classifications[0].premium.status',
+        '$.policies[0].classifications[1].active',
+      ]),
+    );
+    // Cross-record checks run once the shapes are valid.
+    const shapes = fixtureData() as any;
+    shapes.policies[0].subsidiaries.push({ code: 'F01', name: 'Otra' });
+    shapes.policies[0].sales.push({ ...shapes.policies[0].sales[0], saleCesceReferenceNo: '9000000101', originalSaleCesceReferenceNo: '1' });
+    shapes.policies[0].collections = [collection, collection];
+    shapes.policies[1].collections = [{ ...collection, collectionReferenceNo: '7000000002' }];
+    expect(() => parseSandboxData(shapes)).toThrow(
+      /\$\.policies\[0\]\.sales\[1\]\.originalSaleCesceReferenceNo: no sale '1' on this policy[\s\S]*\$\.policies\[0\]\.collections\[1\]\.collectionReferenceNo: duplicate collectionReferenceNo '7000000001'[\s\S]*\$\.policies\[0\]\.subsidiaries\[3\]\.code: duplicate subsidiary code 'F01'[\s\S]*\$\.policies\[1\]\.collections\[0\]\.saleCesceReferenceNo: no sale '9000000100' on this policy/,
+    );
+  });
+
   it('DEFAULT_DATA_FILE points at a valid data/demo.json', async () => {
     expect(DEFAULT_DATA_FILE).toMatch(/packages[\\/]sandbox[\\/]data[\\/]demo\.json$/);
     expect(() => loadSandboxData(DEFAULT_DATA_FILE)).not.toThrow();

@@ -22,6 +22,7 @@ const decimal = z.string().regex(/^-?\d+(?:\.\d+)?$/, { message: 'expected a dec
 const nonNegativeDecimal = z
   .string()
   .regex(/^\d+(?:\.\d+)?$/, { message: 'expected a non-negative decimal with a dot, e.g. "150000.00"' });
+const positiveDecimal = nonNegativeDecimal.refine((v) => /[1-9]/.test(v), { message: 'expected an amount greater than zero' });
 const contractNo = z.string().superRefine((value, ctx) => {
   const r = checkContractNumber(value);
   if (!r.ok || r.contract.value !== value) {
@@ -39,7 +40,7 @@ export const sandboxApplicationSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   scopes: z.array(z.enum(SCOPES)),
-  /** 'oauth', 'classifications', 'sales' (other names are kept but unused). */
+  /** 'oauth', 'classifications', 'sales', 'movements', 'collections' (other names are kept but unused). */
   products: z.array(z.string().min(1)),
   policyholderTaxCode: z.string().min(1),
 });
@@ -69,6 +70,21 @@ export const sandboxClassificationSchema = z.object({
   postalCode: z.string().optional(),
   state: z.string().optional(),
   paymentMethodRequestedCode: z.string().optional(),
+  /**
+   * [inferred] false once deactivated with activate-deactivate: sales on it are refused (CLA002).
+   * Absent means active.
+   */
+  active: z.boolean().optional(),
+  /** [inferred] A premium Cesce offers on the classification, answered with accept-deny-premium. */
+  premium: z
+    .object({
+      amount: positiveDecimal,
+      currency: z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "EUR"' }),
+      status: z.enum(['offered', 'accepted', 'denied']),
+    })
+    .optional(),
+  // extension: the reason code an Annul Classification request carried
+  cancellationReasonCode: z.string().optional(),
 });
 export type SandboxClassification = z.infer<typeof sandboxClassificationSchema>;
 
@@ -88,8 +104,37 @@ export const sandboxSaleSchema = z.object({
   countryCode: z.string().optional(),
   customerReference: z.string().optional(),
   subsidiaryCode: z.string().optional(),
+  // extension: prórroga (an extended sale) and corrections (Modify Sale)
+  /** Prórroga: the unpaid amount of the original invoice. */
+  maturityAmount: nonNegativeDecimal.optional(),
+  /** Prórroga: the sale it extends (a sale of the same policy). */
+  originalSaleCesceReferenceNo: z.string().optional(),
+  /** Date of the last correction. */
+  modificationDate: isoDate.optional(),
 });
 export type SandboxSale = z.infer<typeof sandboxSaleSchema>;
+
+/** [inferred] An amount collected on a declared sale (Collections API). */
+export const sandboxCollectionSchema = z.object({
+  collectionReferenceNo: z.string().min(1),
+  saleCesceReferenceNo: z.string().min(1),
+  endorsementNo: z.string().min(1),
+  collectionDate: isoDate,
+  collectedAmount: positiveDecimal,
+  currencyCode: z.string().min(1),
+  declarationDate: isoDate,
+});
+export type SandboxCollection = z.infer<typeof sandboxCollectionSchema>;
+
+/** A subsidiary (filial) of the policyholder with Cesce's internal code. */
+export const sandboxSubsidiarySchema = z.object({
+  code: z.string().min(1),
+  name: z.string(),
+  taxCode: z.string().optional(),
+  /** Only active subsidiaries are listed ([portal]). Default true. */
+  active: z.boolean().optional(),
+});
+export type SandboxSubsidiary = z.infer<typeof sandboxSubsidiarySchema>;
 
 export const sandboxPolicySchema = z.object({
   contractNo,
@@ -112,6 +157,10 @@ export const sandboxPolicySchema = z.object({
   }),
   classifications: z.array(sandboxClassificationSchema),
   sales: z.array(sandboxSaleSchema).optional(),
+  /** Subsidiaries (filiales) for GET …/subsidiaries. */
+  subsidiaries: z.array(sandboxSubsidiarySchema).optional(),
+  /** Amounts collected on the policy's sales. */
+  collections: z.array(sandboxCollectionSchema).optional(),
 });
 export type SandboxPolicy = z.infer<typeof sandboxPolicySchema>;
 
@@ -120,6 +169,8 @@ export const sandboxDataSchema = z
     description: z.string().optional(),
     /** Token lifetime in seconds (default 3600, the IBM API Connect default). */
     tokenTtlSeconds: z.number().int().positive().optional(),
+    /** Debtor records per Portfolio Movements page (default 50). [inferred] */
+    movementsPageSize: z.number().int().min(1).max(1000).optional(),
     applications: z.array(sandboxApplicationSchema),
     policies: z.array(sandboxPolicySchema),
   })
@@ -134,6 +185,7 @@ export const sandboxDataSchema = z
     const contracts = new Set<string>();
     const requestNos = new Set<string>();
     const saleRefs = new Set<string>();
+    const collectionRefs = new Set<string>();
     data.policies.forEach((p, i) => {
       if (contracts.has(p.contractNo)) {
         ctx.addIssue({ code: 'custom', path: ['policies', i, 'contractNo'], message: `duplicate contractNo '${p.contractNo}'` });
@@ -161,6 +213,40 @@ export const sandboxDataSchema = z
           });
         }
         saleRefs.add(s.saleCesceReferenceNo);
+      });
+      const ownSales = new Map((p.sales ?? []).map((s) => [s.saleCesceReferenceNo, s]));
+      (p.sales ?? []).forEach((s, j) => {
+        if (s.originalSaleCesceReferenceNo !== undefined && !ownSales.has(s.originalSaleCesceReferenceNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'sales', j, 'originalSaleCesceReferenceNo'],
+            message: `no sale '${s.originalSaleCesceReferenceNo}' on this policy`,
+          });
+        }
+      });
+      (p.collections ?? []).forEach((c, j) => {
+        if (collectionRefs.has(c.collectionReferenceNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'collections', j, 'collectionReferenceNo'],
+            message: `duplicate collectionReferenceNo '${c.collectionReferenceNo}'`,
+          });
+        }
+        collectionRefs.add(c.collectionReferenceNo);
+        if (!ownSales.has(c.saleCesceReferenceNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'collections', j, 'saleCesceReferenceNo'],
+            message: `no sale '${c.saleCesceReferenceNo}' on this policy`,
+          });
+        }
+      });
+      const codes = new Set<string>();
+      (p.subsidiaries ?? []).forEach((s, j) => {
+        if (codes.has(s.code)) {
+          ctx.addIssue({ code: 'custom', path: ['policies', i, 'subsidiaries', j, 'code'], message: `duplicate subsidiary code '${s.code}'` });
+        }
+        codes.add(s.code);
       });
     });
   });

@@ -14,6 +14,8 @@ export {
   sandboxPolicySchema,
   sandboxClassificationSchema,
   sandboxSaleSchema,
+  sandboxCollectionSchema,
+  sandboxSubsidiarySchema,
   SandboxDataError,
   SCOPES,
   type SandboxData,
@@ -21,6 +23,8 @@ export {
   type SandboxPolicy,
   type SandboxClassification,
   type SandboxSale,
+  type SandboxCollection,
+  type SandboxSubsidiary,
   type Scope,
 } from './data.js';
 export { stateFileSchema, type EmulatorState, type PolicyState, type StateFile } from './store.js';
@@ -28,3 +32,4 @@ export { ROUTES, type RouteDefinition } from './routes.js';
 export { RULES, formatMessage, type RuleDefinition, type RuleName, type RuleBody } from './rules/messages.js';
 export { STATUS as CLASSIFICATION_STATUS } from './classifications.js';
 export type { EnvironmentKind } from './context.js';
+export { DEFAULT_MOVEMENTS_PAGE_SIZE } from './movements.js';

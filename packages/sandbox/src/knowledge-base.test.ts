@@ -7,8 +7,12 @@ import {
   C,
   call,
   classificationBody,
+  classificationOpPath,
   classificationsPath,
+  collectionBody,
+  collectionsPath,
   getToken,
+  movementsPath,
   postForm,
   saleBody,
   salePath,
@@ -50,6 +54,10 @@ const tokenForm = (fields: Record<string, string>) => postForm(`${emu.url}/oauth
 const full = { client_id: APPS.full.clientId, client_secret: APPS.full.clientSecret };
 const sale = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', salesPath(contractNo), { token, json });
 const classify = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', classificationsPath(contractNo), { token, json });
+const classificationOp = (op: 'activate-deactivate' | 'cancel' | 'accept-deny-premium', json: unknown, t: string = token) =>
+  call(emu, 'POST', classificationOpPath(C.main, op), { token: t, json });
+const modify = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', salePath(contractNo), { token, json });
+const collect = (json: unknown) => call(emu, 'POST', collectionsPath(C.main), { token, json });
 
 const SCENARIOS: Scenario[] = [
   { rule: 'unsupportedGrantType', operation: 'token', run: () => tokenForm({ grant_type: 'client_credentials', ...full }) },
@@ -67,7 +75,7 @@ const SCENARIOS: Scenario[] = [
   },
   { rule: 'invalidScope', operation: 'token', run: () => tokenForm({ grant_type: 'password', ...full, scope: 'admin' }) },
   { rule: 'notFound', run: () => call(emu, 'GET', '/claims/v1/contracts/34109150331/dossiers', { token }) },
-  { rule: 'methodNotAllowed', run: () => call(emu, 'POST', salePath(C.main), { token, json: {} }) },
+  { rule: 'methodNotAllowed', run: () => call(emu, 'PUT', salePath(C.main), { token, json: {} }) },
   {
     rule: 'payloadTooLarge',
     operation: 'sales.create',
@@ -76,28 +84,83 @@ const SCENARIOS: Scenario[] = [
   { rule: 'securityChecks', operation: 'sales.list', run: () => call(emu, 'GET', salesPath(C.main), { token: 'expired-or-unknown' }) },
   { rule: 'productNotSubscribed', operation: 'sales.list', run: () => call(emu, 'GET', salesPath(C.main), { token: noSalesToken }) },
   { rule: 'missingScope', operation: 'sales.create', run: () => call(emu, 'POST', salesPath(C.main), { token: readToken, json: saleBody() }) },
+  {
+    rule: 'missingScope',
+    operation: 'classifications.cancel',
+    run: () => classificationOp('cancel', { requestNo: '5000002' }, readToken),
+  },
+  {
+    rule: 'productNotSubscribed',
+    operation: 'movements.list',
+    run: () => call(emu, 'GET', movementsPath(C.main), { token: noSalesToken }),
+  },
   { rule: 'contractFormat', operation: 'sales.create', run: () => sale(saleBody(), '09150331') },
   { rule: 'policyNotRegistered', operation: 'sales.create', run: () => sale(saleBody(), C.foreign) },
   { rule: 'policyExpired', operation: 'sales.create', run: () => sale(saleBody(), C.expired) },
   { rule: 'missingField', operation: 'sales.create', run: () => sale(saleBody({ invoiceNo: '' })) },
   { rule: 'missingField', operation: 'classifications.create', run: () => classify(classificationBody({ companyName: null })) },
+  { rule: 'missingField', operation: 'classifications.activateDeactivate', run: () => classificationOp('activate-deactivate', { activeInd: 'N' }) },
+  { rule: 'missingField', operation: 'classifications.acceptDenyPremium', run: () => classificationOp('accept-deny-premium', { endorsementNo: '5000006' }) },
+  { rule: 'missingField', operation: 'sales.modify', run: () => modify({ saleCesceReferenceNo: '9000000100', extensionInd: 'S', dueDate: '20260610' }) },
+  { rule: 'missingField', operation: 'collections.create', run: () => collect(collectionBody({ collectionDate: undefined })) },
+  {
+    rule: 'classificationInvalid',
+    operation: 'classifications.acceptDenyPremium',
+    run: () => classificationOp('accept-deny-premium', { endorsementNo: '5000006', premiumAcceptedInd: 'yes' }),
+  },
   { rule: 'classificationInvalid', operation: 'classifications.create', run: () => classify(classificationBody({ countryCode: 'Spain' })) },
   { rule: 'queryInvalid', operation: 'classifications.query', run: () => call(emu, 'GET', classificationsPath(C.main), { token }) },
+  { rule: 'queryInvalid', operation: 'movements.list', run: () => call(emu, 'GET', movementsPath(C.main, '?languageCode=Spanish'), { token }) },
   { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ dueDate: '20260301' })) },
   { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ invoiceDate: '20260230' })) },
   { rule: 'saleInvalid', operation: 'sales.create', run: () => sale(saleBody({ amount: '0,00' })) },
+  { rule: 'saleInvalid', operation: 'sales.modify', run: () => modify({ saleCesceReferenceNo: '9000000100' }) },
+  {
+    rule: 'collectionInvalid',
+    operation: 'collections.create',
+    run: () => collect(collectionBody({ collectionDate: '20260101' })),
+  },
   {
     rule: 'classificationNotFound',
     operation: 'classifications.query',
     run: () => call(emu, 'GET', classificationsPath(C.main, '?taxCode=B99999999'), { token }),
   },
+  { rule: 'classificationNotFound', operation: 'classifications.cancel', run: () => classificationOp('cancel', { endorsementNo: '5999999' }) },
+  {
+    rule: 'classificationNotFound',
+    operation: 'classifications.activateDeactivate',
+    run: () => classificationOp('activate-deactivate', { requestNo: '5999999', activeInd: 'S' }),
+  },
+  {
+    rule: 'classificationNotFound',
+    operation: 'classifications.acceptDenyPremium',
+    run: () => classificationOp('accept-deny-premium', { endorsementNo: '5000006', requestNo: '5000001', premiumAcceptedInd: 'S' }),
+  },
+  { rule: 'classificationNotFound', operation: 'collections.create', run: () => collect(collectionBody({ client: { taxCode: 'B99999999' } })) },
   { rule: 'duplicateClassification', operation: 'classifications.create', run: () => classify(classificationBody({ taxCode: 'A08001851' })) },
   {
     rule: 'classificationCurrencyNotAllowed',
     operation: 'classifications.create',
     run: () => classify(classificationBody({ currencyCode: 'GBP' })),
   },
+  {
+    rule: 'classificationStateConflict',
+    operation: 'classifications.activateDeactivate',
+    run: () => classificationOp('activate-deactivate', { requestNo: '5000002', activeInd: 'N' }),
+  },
+  { rule: 'classificationStateConflict', operation: 'classifications.cancel', run: () => classificationOp('cancel', { endorsementNo: '5000004' }) },
+  {
+    rule: 'premiumNotOffered',
+    operation: 'classifications.acceptDenyPremium',
+    run: () => classificationOp('accept-deny-premium', { endorsementNo: '5000008', premiumAcceptedInd: 'N' }),
+  },
+  {
+    rule: 'premiumNotOffered',
+    operation: 'classifications.acceptDenyPremium',
+    run: () => classificationOp('accept-deny-premium', { endorsementNo: '5000001', premiumAcceptedInd: 'S' }),
+  },
   { rule: 'saleWithoutClassification', operation: 'sales.create', run: () => sale(saleBody({ endorsementNo: '5000002' })) },
+  { rule: 'saleWithoutClassification', operation: 'sales.create', run: () => sale(saleBody({ endorsementNo: '5000007' })) },
   { rule: 'endorsementsNotIncluded', operation: 'sales.create', run: () => sale(saleBody({ endorsementNo: '6000002' }), C.strict) },
   { rule: 'currencyNotAllowed', operation: 'sales.create', run: () => sale(saleBody({ currencyCode: 'JPY' })) },
   { rule: 'paymentTermTooLong', operation: 'sales.create', run: () => sale(saleBody({ dueDate: '20261231' })) },
@@ -111,6 +174,22 @@ const SCENARIOS: Scenario[] = [
     rule: 'duplicateInvoice',
     operation: 'sales.create',
     run: () => sale(saleBody({ endorsementNo: '6000001', invoiceNo: 'DUP', dueDate: '20260430' }), C.strict),
+  },
+  {
+    rule: 'maturityAmountExceeded',
+    operation: 'sales.modify',
+    run: () => modify({ saleCesceReferenceNo: '9000000100', extensionInd: 'S', dueDate: '20260610', maturityAmount: '1000,01' }),
+  },
+  {
+    rule: 'collectionExceedsOutstanding',
+    operation: 'collections.create',
+    run: () => collect(collectionBody({ collectedAmount: '1000,01' })),
+  },
+  { rule: 'saleNotFound', operation: 'sales.modify', run: () => modify({ saleCesceReferenceNo: '1', amount: '5,00' }) },
+  {
+    rule: 'saleNotFound',
+    operation: 'collections.create',
+    run: () => collect(collectionBody({ sale: { invoiceNo: 'NOPE' } })),
   },
   {
     rule: 'saleNotFound',
@@ -163,6 +242,11 @@ describe('every error rule resolves to its knowledge-base entry', () => {
       endorsementsNotIncluded: 'cesce-400-policy-conditions',
       creditNotesNotIncluded: 'cesce-400-policy-conditions',
       creditNoteWithoutSale: 'cesce-400-credit-note-order',
+      classificationStateConflict: 'cesce-400-classification-state',
+      premiumNotOffered: 'cesce-400-classification-state',
+      maturityAmountExceeded: 'cesce-400-sale-data',
+      collectionInvalid: 'cesce-400-sale-data',
+      collectionExceedsOutstanding: 'cesce-400-sale-data',
       currencyNotAllowed: 'cesce-400-adjust-to-policy',
       paymentTermTooLong: 'cesce-400-adjust-to-policy',
       duplicateClassification: 'cesce-400-adjust-to-policy',

@@ -3,8 +3,8 @@ import { API_BASE_PATHS, type OperationId } from '@cesce-connect/core';
 /**
  * The URL layout of the emulator: one row per operation, relative to the emulator's base URL
  * (which stands for `https://api.cesce.es/sandbox`). Base paths come from core's `API_BASE_PATHS`
- * (`oauth2/v1` is published; `classifications/v1` and `sales/v1` are [inferred]); the paths below
- * `/contracts/{contractNo}` are published on the portal.
+ * (`oauth2/v1` and `portfolio-movements/v1` are published; `classifications/v1`, `sales/v1` and
+ * `collections/v1` are [inferred]); the paths below `/contracts/{contractNo}` are published on the portal.
  */
 export interface RouteDefinition {
   method: 'GET' | 'POST';
@@ -12,7 +12,7 @@ export interface RouteDefinition {
   path: string;
   operation: OperationId;
   /** Product the application must be subscribed to. */
-  product: 'oauth' | 'classifications' | 'sales';
+  product: 'oauth' | 'classifications' | 'sales' | 'movements' | 'collections';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -29,9 +29,36 @@ export const ROUTES: readonly RouteDefinition[] = [
     operation: 'classifications.create',
     product: 'classifications',
   },
+  {
+    method: 'POST',
+    path: `/${API_BASE_PATHS.classifications}/contracts/{contractNo}/classifications/activate-deactivate`,
+    operation: 'classifications.activateDeactivate',
+    product: 'classifications',
+  },
+  {
+    method: 'POST',
+    path: `/${API_BASE_PATHS.classifications}/contracts/{contractNo}/classifications/cancel`,
+    operation: 'classifications.cancel',
+    product: 'classifications',
+  },
+  {
+    method: 'POST',
+    path: `/${API_BASE_PATHS.classifications}/contracts/{contractNo}/classifications/accept-deny-premium`,
+    operation: 'classifications.acceptDenyPremium',
+    product: 'classifications',
+  },
+  { method: 'GET', path: `/${API_BASE_PATHS.movements}/contracts/{contractNo}/movements`, operation: 'movements.list', product: 'movements' },
   { method: 'POST', path: `/${API_BASE_PATHS.sales}/contracts/{contractNo}/sales`, operation: 'sales.create', product: 'sales' },
   { method: 'GET', path: `/${API_BASE_PATHS.sales}/contracts/{contractNo}/sales`, operation: 'sales.list', product: 'sales' },
   { method: 'GET', path: `/${API_BASE_PATHS.sales}/contracts/{contractNo}/sale`, operation: 'sales.consult', product: 'sales' },
+  { method: 'POST', path: `/${API_BASE_PATHS.sales}/contracts/{contractNo}/sale`, operation: 'sales.modify', product: 'sales' },
+  { method: 'GET', path: `/${API_BASE_PATHS.sales}/contracts/{contractNo}/subsidiaries`, operation: 'sales.subsidiaries', product: 'sales' },
+  {
+    method: 'POST',
+    path: `/${API_BASE_PATHS.collections}/contracts/{contractNo}/collections`,
+    operation: 'collections.create',
+    product: 'collections',
+  },
 ];
 
 function escapeRegExp(s: string): string {

@@ -2,12 +2,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isIsoDate, todayIso, type OperationId } from '@cesce-connect/core';
 import { guardApiCall, parseJsonBody } from './api.js';
-import { handleClassificationCreate, handleClassificationQuery } from './classifications.js';
+import {
+  handleAcceptDenyPremium,
+  handleActivateDeactivate,
+  handleClassificationCancel,
+  handleClassificationCreate,
+  handleClassificationQuery,
+} from './classifications.js';
+import { handleCollectionCreate } from './collections.js';
 import type { EnvironmentKind, HandlerContext, Reply } from './context.js';
 import { DEFAULT_DATA_FILE, loadSandboxData, parseSandboxData, type SandboxData } from './data.js';
 import { matchRoute } from './routes.js';
 import { ruleError, type RuleName } from './rules/messages.js';
-import { handleSaleConsult, handleSaleCreate, handleSalesList } from './sales.js';
+import { DEFAULT_MOVEMENTS_PAGE_SIZE, handleMovements } from './movements.js';
+import { handleSaleConsult, handleSaleCreate, handleSaleModify, handleSalesList, handleSubsidiaries } from './sales.js';
 import { Store, type EmulatorState } from './store.js';
 import { handleToken } from './token.js';
 
@@ -24,6 +32,8 @@ export interface CesceEmulatorOptions {
   stateFile?: string;
   /** Token lifetime: this option, else the data file's `tokenTtlSeconds`, else 3600. */
   tokenTtlSeconds?: number;
+  /** Portfolio Movements page size: this option, else the data file's `movementsPageSize`, else 50. */
+  movementsPageSize?: number;
   /** 'sandbox' (default): username/password ignored; 'pre' / 'pro': required and checked. */
   environment?: EnvironmentKind;
   /** Today's date, YYYY-MM-DD (default: the UTC date of `clock()`). */
@@ -113,7 +123,12 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
   const ttl = options.tokenTtlSeconds ?? store.dataTokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isFinite(ttl) || ttl <= 0) throw new TypeError(`tokenTtlSeconds must be a positive number, got ${ttl}`);
 
-  const ctx: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl };
+  const movementsPageSize = options.movementsPageSize ?? store.dataMovementsPageSize ?? DEFAULT_MOVEMENTS_PAGE_SIZE;
+  if (!Number.isInteger(movementsPageSize) || movementsPageSize < 1) {
+    throw new TypeError(`movementsPageSize must be a positive integer, got ${movementsPageSize}`);
+  }
+
+  const ctx: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl, movementsPageSize };
   const requestLog: RequestLogEntry[] = [];
 
   const dispatch = (req: IncomingMessage, rawBody: string, url: URL): { reply: Reply; operation?: OperationId } => {
@@ -142,6 +157,20 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
         return { reply: handleSalesList(ctx, policy, url.searchParams), operation };
       case 'sales.consult':
         return { reply: handleSaleConsult(ctx, policy, url.searchParams), operation };
+      case 'classifications.activateDeactivate':
+        return { reply: handleActivateDeactivate(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'classifications.cancel':
+        return { reply: handleClassificationCancel(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'classifications.acceptDenyPremium':
+        return { reply: handleAcceptDenyPremium(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'movements.list':
+        return { reply: handleMovements(ctx, policy, url.searchParams), operation };
+      case 'sales.modify':
+        return { reply: handleSaleModify(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'sales.subsidiaries':
+        return { reply: handleSubsidiaries(ctx, policy), operation };
+      case 'collections.create':
+        return { reply: handleCollectionCreate(ctx, policy, parseJsonBody(rawBody)), operation };
     }
   };
 

@@ -5,7 +5,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxDataSchema } from './data.js';
 import type { CesceEmulator } from './server.js';
 import { stateFileSchema } from './store.js';
-import { C, call, classificationBody, classificationsPath, fixtureData, getToken, saleBody, salePath, salesPath, start } from './test-support.js';
+import {
+  C,
+  call,
+  classificationBody,
+  classificationOpPath,
+  classificationsPath,
+  collectionBody,
+  collectionsPath,
+  fixtureData,
+  getToken,
+  saleBody,
+  salePath,
+  salesPath,
+  start,
+} from './test-support.js';
 
 let dir: string;
 let emu: CesceEmulator | undefined;
@@ -94,7 +108,7 @@ describe('state file', () => {
     const s = emu.state();
     s.policies[0]!.classifications.length = 0;
     s.policies[0]!.sales.push({ ...s.policies[0]!.sales[0]! });
-    expect(emu.state().policies[0]!.classifications).toHaveLength(6);
+    expect(emu.state().policies[0]!.classifications).toHaveLength(fixtureData().policies[0]!.classifications.length);
     expect(emu.state().policies[0]!.sales).toHaveLength(1);
   });
 
@@ -104,6 +118,35 @@ describe('state file', () => {
     const token = await getToken(emu);
     await call(emu, 'POST', salesPath(C.main), { token, json: saleBody() });
     expect(data.policies[0]!.sales).toHaveLength(1);
+  });
+
+  it('survives a restart: deactivation, cancellation, premium answers, prórrogas, collections and their numbering', async () => {
+    const stateFile = join(dir, 'state.json');
+    emu = await start({ stateFile });
+    const token = await getToken(emu);
+    const post = (path: string, json: unknown) => call(emu!, 'POST', path, { token, json });
+    expect((await post(classificationOpPath(C.main, 'activate-deactivate'), { endorsementNo: '5000005', activeInd: 'N' })).status).toBe(200);
+    expect((await post(classificationOpPath(C.main, 'cancel'), { requestNo: '5000002' })).status).toBe(200);
+    expect((await post(classificationOpPath(C.main, 'accept-deny-premium'), { endorsementNo: '5000006', premiumAcceptedInd: 'S' })).status).toBe(200);
+    const ext = await post(salePath(C.main), { saleCesceReferenceNo: '9000000100', extensionInd: 'S', dueDate: '20260610', maturityAmount: '500,00' });
+    expect(ext.status).toBe(201);
+    const first = await post(collectionsPath(C.main), collectionBody({ collectedAmount: '100,00' }));
+    expect(first.body.collection.collectionReferenceNo).toBe('7000000001');
+    const before = emu.state();
+    await emu.close();
+
+    expect(sandboxDataSchema.safeParse(stateFileSchema.parse(JSON.parse(readFileSync(stateFile, 'utf8'))).data).success).toBe(true);
+    emu = await start({ stateFile });
+    expect(emu.state().policies).toEqual(before.policies);
+    const main = emu.state().policies[0]!;
+    expect(main.classifications.find((c) => c.requestNo === '5000005')!.active).toBe(false);
+    expect(main.classifications.find((c) => c.requestNo === '5000002')!.statusCode).toBe('66');
+    expect(main.classifications.find((c) => c.requestNo === '5000006')!.premium!.status).toBe('accepted');
+    expect(main.sales.find((s) => s.originalSaleCesceReferenceNo === '9000000100')!.maturityAmount).toBe('500.00');
+    const token2 = await getToken(emu);
+    // 1000 − 500 prorogued − 100 collected = 400 left; numbering goes on.
+    const second = await call(emu, 'POST', collectionsPath(C.main), { token: token2, json: collectionBody({ collectedAmount: '400,00' }) });
+    expect(second.body.collection).toMatchObject({ collectionReferenceNo: '7000000002', outstandingAmount: '0,00' });
   });
 
   it('serialises concurrent declarations: unique references, nothing lost', async () => {

@@ -7,14 +7,15 @@ import {
   SCOPES,
   type SandboxApplication,
   type SandboxClassification,
+  type SandboxCollection,
   type SandboxData,
   type SandboxPolicy,
   type SandboxSale,
   type Scope,
 } from './data.js';
 
-/** A policy as held by the emulator: its sales list always present. */
-export type PolicyState = SandboxPolicy & { sales: SandboxSale[] };
+/** A policy as held by the emulator: its sales and collections lists always present. */
+export type PolicyState = SandboxPolicy & { sales: SandboxSale[]; collections: SandboxCollection[] };
 
 export interface TokenRecord {
   token: string;
@@ -68,6 +69,8 @@ export type StateFile = z.infer<typeof stateFileSchema>;
 const DEFAULT_LAST_REQUEST_NO = 1_000_000n;
 /** Sale references are numeric strings starting at 9000000001. [inferred] */
 const DEFAULT_LAST_SALE_REF = 9_000_000_000n;
+/** Collection references are numeric strings starting at 7000000001. [inferred] */
+const DEFAULT_LAST_COLLECTION_REF = 7_000_000_000n;
 
 function maxNumeric(values: Iterable<string | null | undefined>, floor: bigint): bigint {
   let max = floor;
@@ -85,7 +88,10 @@ export class Store {
   readonly policies: PolicyState[];
   readonly description: string | undefined;
   readonly dataTokenTtlSeconds: number | undefined;
+  readonly dataMovementsPageSize: number | undefined;
   private lastRequestNo: bigint;
+  /** Derived from the recorded collections (which the state file keeps), so it needs no counter of its own. */
+  private lastCollectionRef: bigint;
   private lastSaleRef: bigint;
   private tokensIssued: number;
   private readonly tokens = new Map<string, TokenRecord>();
@@ -99,8 +105,13 @@ export class Store {
     const copy = structuredClone(data);
     this.description = copy.description;
     this.dataTokenTtlSeconds = copy.tokenTtlSeconds;
+    this.dataMovementsPageSize = copy.movementsPageSize;
     this.applications = copy.applications;
-    this.policies = copy.policies.map((p) => ({ ...p, sales: p.sales ?? [] }));
+    this.policies = copy.policies.map((p) => ({ ...p, sales: p.sales ?? [], collections: p.collections ?? [] }));
+    this.lastCollectionRef = maxNumeric(
+      this.policies.flatMap((p) => p.collections.map((c) => c.collectionReferenceNo)),
+      DEFAULT_LAST_COLLECTION_REF,
+    );
     this.lastRequestNo = counters.lastRequestNo;
     this.lastSaleRef = counters.lastSaleRef;
     this.tokensIssued = counters.tokensIssued;
@@ -162,6 +173,11 @@ export class Store {
     return this.lastSaleRef.toString();
   }
 
+  nextCollectionReferenceNo(): string {
+    this.lastCollectionRef += 1n;
+    return this.lastCollectionRef.toString();
+  }
+
   addToken(record: TokenRecord, nowMs: number): void {
     this.pruneTokens(nowMs);
     this.tokens.set(record.token, record);
@@ -191,6 +207,16 @@ export class Store {
     this.persist();
   }
 
+  addCollection(policy: PolicyState, c: SandboxCollection): void {
+    policy.collections.push(c);
+    this.persist();
+  }
+
+  /** Records an in-place change of a classification or a sale (the caller mutated it). */
+  updated(): void {
+    this.persist();
+  }
+
   snapshot(extra: { environment: EmulatorState['environment']; today: string; nowMs: number }): EmulatorState {
     let active = 0;
     for (const t of this.tokens.values()) if (t.expiresAt > extra.nowMs) active += 1;
@@ -210,6 +236,7 @@ export class Store {
     const data: SandboxData = {
       ...(this.description !== undefined ? { description: this.description } : {}),
       ...(this.dataTokenTtlSeconds !== undefined ? { tokenTtlSeconds: this.dataTokenTtlSeconds } : {}),
+      ...(this.dataMovementsPageSize !== undefined ? { movementsPageSize: this.dataMovementsPageSize } : {}),
       applications: this.applications,
       policies: this.policies,
     };

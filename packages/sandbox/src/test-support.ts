@@ -30,6 +30,8 @@ export const APPS = {
   noSales: { clientId: 'app-no-sales', clientSecret: 'secret-no-sales' },
 } as const;
 
+const ALL_PRODUCTS = ['oauth', 'classifications', 'sales', 'movements', 'collections'];
+
 export function fixtureData(): SandboxData {
   return {
     description: 'test fixture',
@@ -37,11 +39,11 @@ export function fixtureData(): SandboxData {
       {
         ...APPS.full,
         scopes: ['create', 'read', 'update', 'delete'],
-        products: ['oauth', 'classifications', 'sales'],
+        products: ['oauth', 'classifications', 'sales', 'movements', 'collections'],
         policyholderTaxCode: HOLDER,
       },
-      { ...APPS.readOnly, scopes: ['read'], products: ['oauth', 'classifications', 'sales'], policyholderTaxCode: HOLDER },
-      { ...APPS.createOnly, scopes: ['create'], products: ['oauth', 'classifications', 'sales'], policyholderTaxCode: HOLDER },
+      { ...APPS.readOnly, scopes: ['read'], products: ALL_PRODUCTS, policyholderTaxCode: HOLDER },
+      { ...APPS.createOnly, scopes: ['create'], products: ALL_PRODUCTS, policyholderTaxCode: HOLDER },
       { ...APPS.noOauth, scopes: ['read', 'create'], products: ['classifications', 'sales'], policyholderTaxCode: HOLDER },
       { ...APPS.noSales, scopes: ['read', 'create'], products: ['oauth', 'classifications'], policyholderTaxCode: HOLDER },
     ],
@@ -66,7 +68,18 @@ export function fixtureData(): SandboxData {
           classification('5000003', null, 'B12345674', '10'),
           classification('5000004', '5000004', 'A58818501', '66', { cancellationDate: '2026-03-01' }),
           classification('5000005', '5000005', 'B85132678', '2', { validityDate: '2026-03-31' }),
-          classification('5000006', '5000006', 'FR12345678901', '2', { countryCode: 'FR', customerReference: 'C-FR' }),
+          classification('5000006', '5000006', 'FR12345678901', '2', {
+            countryCode: 'FR',
+            customerReference: 'C-FR',
+            premium: { amount: '350.00', currency: 'EUR', status: 'offered' },
+          }),
+          classification('5000007', '5000007', 'B97000006', '2', { active: false }),
+          classification('5000008', '5000008', 'B97000014', '2', { premium: { amount: '99.90', currency: 'EUR', status: 'accepted' } }),
+        ],
+        subsidiaries: [
+          { code: 'F01', name: 'Filial Norte SL', taxCode: 'B11111118', active: true },
+          { code: 'F02', name: 'Filial Antigua SL', active: false },
+          { code: 'F03', name: 'Filial Sur SL' },
         ],
         sales: [
           {
@@ -211,6 +224,27 @@ export const classificationsPath = (contractNo: string, query = ''): string =>
   `/classifications/v1/contracts/${contractNo}/classifications${query}`;
 export const salesPath = (contractNo: string, query = ''): string => `/sales/v1/contracts/${contractNo}/sales${query}`;
 export const salePath = (contractNo: string, query = ''): string => `/sales/v1/contracts/${contractNo}/sale${query}`;
+export const subsidiariesPath = (contractNo: string): string => `/sales/v1/contracts/${contractNo}/subsidiaries`;
+export const movementsPath = (contractNo: string, query = ''): string =>
+  `/portfolio-movements/v1/contracts/${contractNo}/movements${query}`;
+export const collectionsPath = (contractNo: string): string => `/collections/v1/contracts/${contractNo}/collections`;
+/** Path of activate-deactivate, cancel or accept-deny-premium. */
+export const classificationOpPath = (
+  contractNo: string,
+  op: 'activate-deactivate' | 'cancel' | 'accept-deny-premium',
+): string => `/classifications/v1/contracts/${contractNo}/classifications/${op}`;
+
+/** A valid collection body on the seeded sale 9000000100 (1000.00 on endorsement 5000001), overridable. */
+export function collectionBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client: { endorsementNo: '5000001' },
+    sale: { saleCesceReferenceNo: '9000000100' },
+    collectionDate: '20260410',
+    collectedAmount: '300,00',
+    currencyCode: 'EUR',
+    ...overrides,
+  };
+}
 
 /** A valid sale body on the main policy (endorsement 5000001), overridable. */
 export function saleBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

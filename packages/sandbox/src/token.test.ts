@@ -249,13 +249,16 @@ describe('gateway checks on API calls', () => {
   it('answers 404 for unknown paths and 405 for known paths with the wrong method', async () => {
     emu = await start();
     const token = await getToken(emu);
-    const unknown = await call(emu, 'GET', '/portfolio-movements/v1/contracts/34109150331/movements', { token });
+    const unknown = await call(emu, 'GET', '/claims/v1/contracts/34109150331/dossiers', { token });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ httpCode: '404', httpMessage: 'Not Found', moreInformation: 'No resources match requested URI' });
     expect((await call(emu, 'GET', '/', {})).status).toBe(404);
-    const modify = await call(emu, 'POST', `/sales/v1/contracts/${C.main}/sale`, { token, json: {} });
-    expect(modify.status).toBe(405);
-    expect(modify.headers.get('allow')).toBe('GET');
+    const put = await call(emu, 'PUT', `/sales/v1/contracts/${C.main}/sale`, { token, json: {} });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    const getCancel = await call(emu, 'GET', `/classifications/v1/contracts/${C.main}/classifications/cancel`, { token });
+    expect(getCancel.status).toBe(405);
+    expect(getCancel.headers.get('allow')).toBe('POST');
     const del = await call(emu, 'DELETE', salesPath(C.main), { token });
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toBe('POST, GET');

@@ -1,5 +1,12 @@
-import { toCesceDate, toCesceDecimal, type DebtorRecord, type SaleRecord } from '@cesce-connect/core';
-import type { SandboxClassification, SandboxSale } from './data.js';
+import {
+  toCesceDate,
+  toCesceDecimal,
+  type CollectionRecord,
+  type DebtorRecord,
+  type SaleRecord,
+  type SubsidiaryRecord,
+} from '@cesce-connect/core';
+import type { SandboxClassification, SandboxCollection, SandboxSale, SandboxSubsidiary } from './data.js';
 
 /**
  * Conversion between the data-file formats ("1234.56", YYYY-MM-DD) and Cesce's wire formats
@@ -40,6 +47,12 @@ export function classificationToWire(c: SandboxClassification): DebtorRecord {
     effectiveDate: wireDate(c.effectiveDate),
     validityDate: wireDate(c.validityDate),
     cancellationDate: wireDate(c.cancellationDate),
+    // [inferred] fields (not in the published Movements record)
+    activeInd: c.active === false ? 'N' : 'S',
+    ...(c.premium
+      ? { premiumAmount: wireAmount(c.premium.amount), premiumCurrencyCode: c.premium.currency, premiumStatus: c.premium.status }
+      : {}),
+    ...(c.cancellationReasonCode !== undefined ? { cancellationReasonCode: c.cancellationReasonCode } : {}),
   };
 }
 
@@ -58,5 +71,27 @@ export function saleToWire(s: SandboxSale): SaleRecord {
     originalInvoiceNo: s.originalInvoiceNo ?? '',
     subsidiaryCode: s.subsidiaryCode ?? '',
     declarationDate: wireDate(s.declarationDate),
+    // [inferred] prórroga and correction fields, only on the sales that have them
+    ...(s.maturityAmount !== undefined ? { maturityAmount: wireAmount(s.maturityAmount) } : {}),
+    ...(s.originalSaleCesceReferenceNo !== undefined ? { originalSaleCesceReferenceNo: s.originalSaleCesceReferenceNo } : {}),
+    ...(s.modificationDate !== undefined ? { modificationDate: wireDate(s.modificationDate) } : {}),
   };
+}
+
+export function collectionToWire(c: SandboxCollection, invoiceNo: string, outstanding: string): CollectionRecord {
+  return {
+    collectionReferenceNo: c.collectionReferenceNo,
+    saleCesceReferenceNo: c.saleCesceReferenceNo,
+    endorsementNo: c.endorsementNo,
+    invoiceNo,
+    collectionDate: wireDate(c.collectionDate),
+    collectedAmount: wireAmount(c.collectedAmount),
+    currencyCode: c.currencyCode,
+    outstandingAmount: wireAmount(outstanding),
+    declarationDate: wireDate(c.declarationDate),
+  };
+}
+
+export function subsidiaryToWire(s: SandboxSubsidiary): SubsidiaryRecord {
+  return { subsidiaryCode: s.code, companyName: s.name, taxCode: s.taxCode ?? '' };
 }

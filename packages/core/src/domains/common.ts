@@ -40,16 +40,42 @@ export type OperationId =
   | 'token'
   | 'classifications.query'
   | 'classifications.create'
+  | 'classifications.activateDeactivate'
+  | 'classifications.cancel'
+  | 'classifications.acceptDenyPremium'
+  | 'movements.list'
   | 'sales.create'
   | 'sales.list'
-  | 'sales.consult';
+  | 'sales.consult'
+  | 'sales.modify'
+  | 'sales.subsidiaries'
+  | 'collections.create';
 
-/** Scope each operation needs ([inferred]; the portal does not document the mapping). */
+/**
+ * Scope each operation needs ([inferred]; the portal does not document the mapping): GET → read,
+ * create/declare → create, modify / activate-deactivate / accept-deny-premium → update,
+ * cancel (annul) → delete.
+ */
 export const OPERATION_SCOPES: Record<OperationId, 'read' | 'create' | 'update' | 'delete' | null> = {
   token: null,
   'classifications.query': 'read',
   'classifications.create': 'create',
+  'classifications.activateDeactivate': 'update',
+  'classifications.cancel': 'delete',
+  'classifications.acceptDenyPremium': 'update',
+  'movements.list': 'read',
   'sales.create': 'create',
   'sales.list': 'read',
   'sales.consult': 'read',
+  'sales.modify': 'update',
+  'sales.subsidiaries': 'read',
+  'collections.create': 'create',
 };
+
+/**
+ * A Cesce `…Ind` indicator. Cesce names its flags with an `Ind` suffix (`nonPaymentInd` [seed],
+ * `commentsInd` [third-party-client]); their values are not published. "S"/"N" (Sí/No) is
+ * [inferred].
+ */
+export const indicatorSchema = z.enum(['S', 'N']);
+export type Indicator = z.infer<typeof indicatorSchema>;

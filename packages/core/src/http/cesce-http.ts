@@ -139,7 +139,24 @@ export class CesceHttp {
       const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';
       throw new CesceConnectError('cesce_response', `Cesce ${spec.operation} answered with an unexpected body at ${where} (${url})`);
     }
+    this.checkEnvelope(spec, response.status, body);
     return parsed.data;
+  }
+
+  /**
+   * A success status whose envelope carries an `errorCode` other than "0" is a failure: the real
+   * Movements client treats it so ([third-party-client]). It is explained as a 400 business error.
+   */
+  private checkEnvelope(spec: RequestSpec<z.ZodType>, status: number, body: unknown): void {
+    if (!body || typeof body !== 'object') return;
+    const envelope = (body as { error?: unknown }).error;
+    if (!envelope || typeof envelope !== 'object') return;
+    const raw = (envelope as { errorCode?: unknown }).errorCode;
+    const code = raw === undefined || raw === null ? '' : String(raw).trim();
+    if (code === '' || code === '0') return;
+    const { message } = readErrorBody(body, `errorCode ${code}`);
+    const entry = matchKnowledgeBase({ status: 400, message, code, operation: spec.operation, environment: this.options.environment.name });
+    throw new CesceApiError({ status, operation: spec.operation, cesceCode: code, cesceMessage: message, entry });
   }
 
   private async mapError(error: unknown, spec: RequestSpec<z.ZodType>, url: string): Promise<Error> {

@@ -63,6 +63,30 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     inferred: true,
   },
   {
+    id: 'cesce-400-classification-state',
+    status: 400,
+    catalogueRef: null,
+    title: { es: 'La clasificación no admite la operación en su estado', en: 'The classification’s state does not allow the operation' },
+    recognise: [
+      {
+        status: 400,
+        messagePatterns: [/no admite esta operaci[óo]n/i, /no tiene una oferta de prima pendiente/i],
+        operations: ['classifications.activateDeactivate', 'classifications.cancel', 'classifications.acceptDenyPremium'],
+      },
+    ],
+    cause: {
+      es: 'La clasificación existe, pero su estado no permite la operación: activar o desactivar una solicitud que no está clasificada (en trámite, denegada o de baja), anular una ya anulada o denegada, o aceptar o denegar una prima que Cesce no ha ofrecido o que ya se respondió.',
+      en: 'The classification exists but its state does not allow the operation: activating or deactivating a request that is not classified (in progress, denied or cancelled), cancelling one already cancelled or denied, or accepting or denying a premium that Cesce has not offered or that was already answered.',
+    },
+    fix: {
+      es: 'Consulta la clasificación (GET classifications) para ver su estado y su oferta de prima, y opera solo sobre lo que ese estado admite. Si el estado no es el que esperas, consúltalo con el equipo de soporte de Cesce.',
+      en: 'Query the classification (GET classifications) to see its state and premium offer, and only ask for what that state allows. If the state is not what you expect, ask Cesce’s support team.',
+    },
+    actor: 'you',
+    retryable: false,
+    inferred: true,
+  },
+  {
     id: 'cesce-400-credit-note-order',
     status: 400,
     catalogueRef: '400-10',
@@ -123,10 +147,16 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     status: 400,
     catalogueRef: '400-9',
     title: { es: 'Datos de la venta no válidos', en: 'Invalid sale data' },
-    recognise: [{ status: 400, messagePatterns: [/datos de la venta no son v[áa]lidos/i], operations: ['sales.create'] }],
+    recognise: [
+      {
+        status: 400,
+        messagePatterns: [/datos de la venta no son v[áa]lidos/i, /datos del cobro no son v[áa]lidos/i],
+        operations: ['sales.create', 'sales.modify', 'collections.create'],
+      },
+    ],
     cause: {
-      es: 'Los datos de la declaración de venta no son válidos (fechas, importe, número de factura).',
-      en: 'The sale declaration carries invalid data (dates, amount, invoice number).',
+      es: 'Los datos de la declaración de venta (o de su modificación, prórroga o cobro) no son válidos: fechas, importe, número de factura, un importe pendiente (maturityAmount) mayor que la factura original o un cobro mayor que lo pendiente de la venta.',
+      en: 'The sale declaration (or its correction, prórroga or collection) carries invalid data: dates, amount, invoice number, an unpaid amount (maturityAmount) above the original invoice, or a collection above what is still unpaid on the sale.',
     },
     fix: { es: 'Corrige en origen los datos de la venta para poder declararla.', en: 'Correct the sale’s data at source (in the ERP) so that it can be declared.' },
     actor: 'you',

@@ -38,6 +38,24 @@ describe('knowledge base', () => {
     [{ status: 422, message: "'nonPaymentInd' is missing." }, 'cesce-422-missing-field'],
     [{ status: 503, message: 'down' }, 'cesce-500-service-unavailable'],
     [{ status: 400, message: 'something unheard of' }, 'cesce-400-generic'],
+    [
+      { status: 400, message: 'La clasificación 5000004 está en estado Baja y no admite esta operación.', operation: 'classifications.cancel' },
+      'cesce-400-classification-state',
+    ],
+    [
+      {
+        status: 400,
+        message: 'La clasificación 5000001 no tiene una oferta de prima pendiente de aceptar o denegar.',
+        operation: 'classifications.acceptDenyPremium',
+      },
+      'cesce-400-classification-state',
+    ],
+    [
+      { status: 400, message: 'Los datos de la venta no son válidos: el importe pendiente (maturityAmount) 2,00 supera el importe de la factura original F (1,00).', operation: 'sales.modify' },
+      'cesce-400-sale-data',
+    ],
+    [{ status: 400, message: 'Los datos del cobro no son válidos: x.', operation: 'collections.create' }, 'cesce-400-sale-data'],
+    [{ status: 400, message: 'Los datos del cobro no son válidos: x.', operation: 'sales.list' }, 'cesce-400-generic'],
     [{ status: 418, message: 'teapot' }, 'cesce-0-generic'],
   ])('matches %j to %s', (facts, id) => {
     expect(matchKnowledgeBase(facts).id).toBe(id);

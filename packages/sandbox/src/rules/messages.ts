@@ -4,7 +4,9 @@
  * match. Cesce publishes no error messages ([seed] gives only the solutions and the 422 example
  * `'nonPaymentInd' is missing.`), so every code and text here is [inferred] unless noted.
  *
- * The business rules of an operation are checked in the order they appear below.
+ * The business rules of an operation are checked in the order they appear below, except that the
+ * record a request names (classification, sale) is looked up right after the body's shape is
+ * checked, before the content rules about that record.
  *
  * Body formats:
  * - `business`: `{"error":{"errorCode":"<code>","errorDescription":"<message>"}}` (Movements envelope).
@@ -30,7 +32,23 @@ export interface RuleDefinition {
   when: string;
 }
 
-const ALL_API = ['classifications.query', 'classifications.create', 'sales.create', 'sales.list', 'sales.consult'] as const;
+const ALL_API = [
+  'classifications.query',
+  'classifications.create',
+  'classifications.activateDeactivate',
+  'classifications.cancel',
+  'classifications.acceptDenyPremium',
+  'movements.list',
+  'sales.create',
+  'sales.list',
+  'sales.consult',
+  'sales.modify',
+  'sales.subsidiaries',
+  'collections.create',
+] as const;
+
+/** The operations that act on one classification, named by endorsementNo or requestNo. */
+const CLASSIFICATION_OPS = ['classifications.activateDeactivate', 'classifications.cancel', 'classifications.acceptDenyPremium'] as const;
 
 export const RULES = {
   // ---- token endpoint -------------------------------------------------------------------------
@@ -130,7 +148,7 @@ export const RULES = {
     message: 'The application is not subscribed to the product for this API.',
     operations: ALL_API,
     kb: 'cesce-401-product-subscription',
-    when: "the token's application lacks the product 'classifications' / 'sales'",
+    when: "the token's application lacks the route's product: 'classifications', 'sales', 'movements' or 'collections'",
   },
   missingScope: {
     status: 403,
@@ -140,7 +158,7 @@ export const RULES = {
     message: 'The token does not have the scope required by this operation.',
     operations: ALL_API,
     kb: 'cesce-403-policy-not-registered',
-    when: 'token without the scope of the operation (GET needs read, POST create needs create)',
+    when: 'token without the scope of the operation (GET read; create/declare create; modify, activate-deactivate, accept-deny-premium update; cancel delete)',
   },
   // ---- contract and policy (every API operation) -------------------------------------------
   contractFormat: {
@@ -177,36 +195,45 @@ export const RULES = {
     code: 'VAL422',
     body: 'business',
     message: "'{field}' is missing.",
-    operations: ['classifications.create', 'sales.create', 'sales.consult'],
+    operations: ['classifications.create', ...CLASSIFICATION_OPS, 'sales.create', 'sales.consult', 'sales.modify', 'collections.create'],
     kb: 'cesce-422-missing-field',
-    when: 'a required field (CREATE_*_REQUIRED order) is absent, null or empty',
+    when: 'a required field (`*_REQUIRED` order; `endorsementNo` when neither it nor `requestNo` names the classification) is absent, null or empty',
   },
   classificationInvalid: {
     status: 400,
     code: 'CLA009',
     body: 'business',
     message: 'No se ha podido procesar la solicitud: {detail}.',
-    operations: ['classifications.create'],
+    operations: ['classifications.create', ...CLASSIFICATION_OPS],
     kb: 'cesce-400-transformation',
-    when: 'classification body violates the schema (format), or amount not > 0',
+    when: 'classification body violates the schema (format, e.g. `activeInd` not S/N), or amount not > 0',
   },
   queryInvalid: {
     status: 400,
     code: 'GEN009',
     body: 'business',
     message: 'No se ha podido procesar la solicitud: {detail}.',
-    operations: ['classifications.query', 'sales.list'],
+    operations: ['classifications.query', 'sales.list', 'movements.list'],
     kb: 'cesce-400-transformation',
-    when: 'query parameters invalid (no debtor key; bad invoiceMonth/pageNo/pageSize)',
+    when: 'query parameters invalid (no debtor key; bad invoiceMonth/pageNo/pageSize; bad languageCode/nextEndorsementNo)',
   },
   saleInvalid: {
     status: 400,
     code: 'VEN009',
     body: 'business',
     message: 'Los datos de la venta no son válidos: {detail}.',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-sale-data',
-    when: 'schema violation, invalid calendar date, dueDate before invoiceDate, zero amount, more than 2 decimals',
+    when: 'schema violation, invalid calendar date, dueDate before invoiceDate, zero amount, more than 2 decimals; modify: nothing to correct, endorsementNo changed, sign changed, maturityAmount outside a prórroga; prórroga: of a credit note, with correction fields, dueDate not after the original, maturityAmount ≤ 0',
+  },
+  collectionInvalid: {
+    status: 400,
+    code: 'COB009',
+    body: 'business',
+    message: 'Los datos del cobro no son válidos: {detail}.',
+    operations: ['collections.create'],
+    kb: 'cesce-400-sale-data',
+    when: 'schema violation (client/sale without a key), invalid date, collectionDate after today or before invoiceDate, amount ≤ 0 or more than 2 decimals, sale of another debtor, a credit note, another currency',
   },
   // ---- classifications ---------------------------------------------------------------------
   classificationNotFound: {
@@ -214,9 +241,9 @@ export const RULES = {
     code: 'CLA002',
     body: 'business',
     message: 'No existe una clasificación para el deudor indicado.',
-    operations: ['classifications.query'],
+    operations: ['classifications.query', ...CLASSIFICATION_OPS, 'collections.create'],
     kb: 'cesce-400-classification-required',
-    when: 'classification query without a match (400, not 404, per the reference §4.1)',
+    when: 'query without a match; activate-deactivate / cancel / accept-deny-premium on an unknown endorsementNo/requestNo; collection for a debtor (client) without a suplemento (400, not 404, per the reference §4.1)',
   },
   duplicateClassification: {
     status: 400,
@@ -236,15 +263,33 @@ export const RULES = {
     kb: 'cesce-400-adjust-to-policy',
     when: "currencyCode not in the policy's currencies",
   },
+  classificationStateConflict: {
+    status: 400,
+    code: 'CLA010',
+    body: 'business',
+    message: 'La clasificación {key} está en estado {state} y no admite esta operación.',
+    operations: CLASSIFICATION_OPS,
+    kb: 'cesce-400-classification-state',
+    when: 'activate-deactivate on a classification not classified (2); cancel or accept-deny-premium on a cancelled (66) or denied (10) one',
+  },
+  premiumNotOffered: {
+    status: 400,
+    code: 'CLA011',
+    body: 'business',
+    message: 'La clasificación {key} no tiene una oferta de prima pendiente de aceptar o denegar.',
+    operations: ['classifications.acceptDenyPremium'],
+    kb: 'cesce-400-classification-state',
+    when: "accept-deny-premium on a classification without `premium`, or whose premium is no longer 'offered'",
+  },
   // ---- sales (declaration, in check order) ------------------------------------------------------
   saleWithoutClassification: {
     status: 400,
     code: 'CLA002',
     body: 'business',
     message: 'No existe una clasificación vigente para el deudor con suplemento {endorsementNo}.',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-classification-required',
-    when: 'no classification with that endorsementNo on the policy, or it is in progress (1) or denied (10)',
+    when: 'declaration or prórroga: no classification with that endorsementNo on the policy, or it is in progress (1), denied (10) or deactivated (activate-deactivate)',
   },
   endorsementsNotIncluded: {
     status: 400,
@@ -252,27 +297,27 @@ export const RULES = {
     body: 'business',
     message:
       'La póliza no incluye el suplemento de Endosos: no se admiten ventas sobre suplementos anulados o vencidos.',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-policy-conditions',
-    when: 'classification cancelled (66) or invoiceDate after its validityDate, and !options.endorsements',
+    when: 'declaration or prórroga: classification cancelled (66) or invoiceDate after its validityDate, and !options.endorsements',
   },
   currencyNotAllowed: {
     status: 400,
     code: 'POL008',
     body: 'business',
     message: 'La divisa {currency} no está permitida por las condiciones de la póliza.',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-adjust-to-policy',
-    when: "currencyCode not in the policy's currencies",
+    when: "declaration or correction: currencyCode not in the policy's currencies",
   },
   paymentTermTooLong: {
     status: 400,
     code: 'POL008',
     body: 'business',
     message: 'El plazo de pago de {days} días supera el plazo máximo de la póliza ({max} días).',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-adjust-to-policy',
-    when: 'dueDate − invoiceDate (days) > options.maxPaymentTermDays',
+    when: 'declaration or correction: dueDate − invoiceDate (days) > options.maxPaymentTermDays',
   },
   creditNotesNotIncluded: {
     status: 400,
@@ -297,18 +342,38 @@ export const RULES = {
     code: 'VEN011',
     body: 'business',
     message: 'Ya existe una solicitud de declaración para la factura {invoiceNo}.',
-    operations: ['sales.create'],
+    operations: ['sales.create', 'sales.modify'],
     kb: 'cesce-400-adjust-to-policy',
-    when: 'same endorsementNo + invoiceNo + sign already declared and options.rejectDuplicateInvoices (else recorded again)',
+    when: 'same endorsementNo + invoiceNo + sign already declared (by another sale, for a correction) and options.rejectDuplicateInvoices (else recorded again)',
+  },
+  maturityAmountExceeded: {
+    status: 400,
+    code: 'VEN012',
+    body: 'business',
+    message:
+      'Los datos de la venta no son válidos: el importe pendiente (maturityAmount) {maturityAmount} supera el importe de la factura original {invoiceNo} ({amount}).',
+    operations: ['sales.modify'],
+    kb: 'cesce-400-sale-data',
+    when: 'prórroga whose maturityAmount is above the original sale amount (published rule: it may never exceed the original invoice)',
+  },
+  collectionExceedsOutstanding: {
+    status: 400,
+    code: 'COB010',
+    body: 'business',
+    message:
+      'Los datos del cobro no son válidos: el importe cobrado {collectedAmount} supera el importe pendiente de la venta {saleCesceReferenceNo} ({outstanding}).',
+    operations: ['collections.create'],
+    kb: 'cesce-400-sale-data',
+    when: 'collectedAmount > outstanding: sale amount (maturityAmount for a prórroga) − credit notes of its invoice − earlier collections − amounts moved to its prórrogas',
   },
   saleNotFound: {
     status: 404,
     code: 'VEN404',
     body: 'business',
     message: 'No se encuentra la venta {saleCesceReferenceNo}.',
-    operations: ['sales.consult'],
+    operations: ['sales.consult', 'sales.modify', 'collections.create'],
     kb: 'cesce-404-sandbox-dataset',
-    when: 'unknown saleCesceReferenceNo on this contract',
+    when: 'unknown saleCesceReferenceNo on this contract (collections: or no positive original sale of the debtor with that invoiceNo)',
   },
   // ---- emulator fault ----------------------------------------------------------------------------
   internalError: {

@@ -1,8 +1,9 @@
 import type { CesceHttp } from '../../http/cesce-http.js';
-import { CesceApiError } from '../../errors.js';
+import { CesceApiError, ValidationError } from '../../errors.js';
 import { fromCesceDate } from '../../dates.js';
 import { fromCesceDecimal, money, toCesceDecimal, type Money } from '../../money.js';
 import {
+  classificationOperationResponseSchema,
   classificationQueryResponseSchema,
   createClassificationResponseSchema,
   type ClassificationQuery,
@@ -29,7 +30,32 @@ export interface Classification {
   effectiveDate: string | null;
   validityDate: string | null;
   cancellationDate: string | null;
+  /**
+   * True once deactivated with activate-deactivate (`activeInd: "N"`, [inferred]). A deactivated
+   * classification keeps its statusCode, but `status.active` is false: sales are refused.
+   */
+  deactivated: boolean;
+  /** The premium Cesce offers on the classification, when it carries one ([inferred]). */
+  premium: ClassificationPremium | null;
 }
+
+export type PremiumStatus = 'offered' | 'accepted' | 'denied' | 'unknown';
+
+export interface ClassificationPremium {
+  amount: Money;
+  /** `unknown` for a value we do not know; `rawStatus` keeps it. */
+  status: PremiumStatus;
+  rawStatus: string;
+}
+
+/**
+ * Identifies one classification for activate-deactivate, cancel and accept-deny-premium: its
+ * suplemento number, or its request number (a request in progress has no suplemento yet).
+ * [inferred]
+ */
+export type ClassificationRef =
+  | { endorsementNo: string; requestNo?: string | undefined }
+  | { endorsementNo?: string | undefined; requestNo: string };
 
 export interface CreateClassificationInput {
   taxCode: string;
@@ -51,10 +77,24 @@ function intOrNull(v: string | null | undefined): number | null {
   return /^\d+$/.test(t) && t !== '0' ? Number(t) : null;
 }
 
+function parsePremium(r: DebtorRecord, currency: string): ClassificationPremium | null {
+  const amount = (r.premiumAmount ?? '').trim();
+  if (!amount) return null;
+  const raw = (r.premiumStatus ?? '').trim();
+  const known = (['offered', 'accepted', 'denied'] as const).find((s) => s === raw.toLowerCase());
+  return {
+    amount: money(emptyToNull(r.premiumCurrencyCode) ?? currency, fromCesceDecimal(amount), 2),
+    status: known ?? 'unknown',
+    rawStatus: raw,
+  };
+}
+
 /** Parses a debtor record (all strings, decimal commas, yyyyMMdd or "0") into proper types. */
 export function parseDebtorRecord(r: DebtorRecord): Classification {
   const currency = emptyToNull(r.currencyCode) ?? 'EUR';
   const amount = (v: string | null | undefined): Money | null => (v && v.trim() ? money(currency, fromCesceDecimal(v), 2) : null);
+  const deactivated = (r.activeInd ?? '').trim().toUpperCase() === 'N';
+  const status = describeStatusCode(r.statusCode);
   return {
     requestNo: emptyToNull(r.requestNo),
     endorsementNo: emptyToNull(r.endorsementNo),
@@ -62,7 +102,7 @@ export function parseDebtorRecord(r: DebtorRecord): Classification {
     countryCode: r.countryCode,
     companyName: emptyToNull(r.companyName),
     customerReference: emptyToNull(r.customerReference),
-    status: describeStatusCode(r.statusCode),
+    status: deactivated ? { ...status, active: false } : status,
     requestedLimit: amount(r.creditLimitRequested),
     grantedLimit: amount(r.creditLimitGranted),
     paymentTermsRequested: intOrNull(r.paymentTermsRequested),
@@ -72,7 +112,19 @@ export function parseDebtorRecord(r: DebtorRecord): Classification {
     effectiveDate: fromCesceDate(r.effectiveDate),
     validityDate: fromCesceDate(r.validityDate),
     cancellationDate: fromCesceDate(r.cancellationDate),
+    deactivated,
+    premium: parsePremium(r, currency),
   };
+}
+
+/** The key fields of a body that acts on one classification; refuses a ref without a key. */
+export function classificationKey(ref: ClassificationRef): { endorsementNo?: string; requestNo?: string } {
+  const endorsementNo = ref.endorsementNo?.trim();
+  const requestNo = ref.requestNo?.trim();
+  if (!endorsementNo && !requestNo) {
+    throw new ValidationError('endorsementNo', 'a classification is identified by its endorsementNo or its requestNo');
+  }
+  return { ...(endorsementNo ? { endorsementNo } : {}), ...(requestNo ? { requestNo } : {}) };
 }
 
 /** Builds the wire body of a create request; optional empty values are left out (see 500-1). */
@@ -130,5 +182,67 @@ export class ClassificationsApi {
       if (error instanceof CesceApiError && error.entry.id === 'cesce-400-classification-required') return [];
       throw error;
     }
+  }
+
+  /**
+   * Enable/Disable Classification. A deactivated classification keeps its state but no sale can be
+   * declared on it until it is activated again. Idempotent in the emulator. Needs scope `update`.
+   */
+  async setActive(ref: ClassificationRef, active: boolean): Promise<Classification> {
+    const body = await this.http.request({
+      operation: 'classifications.activateDeactivate',
+      method: 'post',
+      api: 'classifications',
+      path: 'classifications/activate-deactivate',
+      json: { ...classificationKey(ref), activeInd: active ? 'S' : 'N' },
+      schema: classificationOperationResponseSchema,
+    });
+    return parseDebtorRecord(body.debtor);
+  }
+
+  activate(ref: ClassificationRef): Promise<Classification> {
+    return this.setActive(ref, true);
+  }
+
+  deactivate(ref: ClassificationRef): Promise<Classification> {
+    return this.setActive(ref, false);
+  }
+
+  /**
+   * Annul Classification ("Baja"): e.g. a request sent by mistake, to avoid study costs
+   * ([support-page]). Needs scope `delete`. An unknown classification answers 400, not 404.
+   */
+  async cancel(ref: ClassificationRef, options: { reasonCode?: string | undefined } = {}): Promise<Classification> {
+    const reason = options.reasonCode?.trim();
+    const body = await this.http.request({
+      operation: 'classifications.cancel',
+      method: 'post',
+      api: 'classifications',
+      path: 'classifications/cancel',
+      json: { ...classificationKey(ref), ...(reason ? { cancellationReasonCode: reason } : {}) },
+      schema: classificationOperationResponseSchema,
+    });
+    return parseDebtorRecord(body.debtor);
+  }
+
+  /** Accept Deny Premium: answers the premium Cesce offered on the classification. Needs scope `update`. */
+  async answerPremium(ref: ClassificationRef, accept: boolean): Promise<Classification> {
+    const body = await this.http.request({
+      operation: 'classifications.acceptDenyPremium',
+      method: 'post',
+      api: 'classifications',
+      path: 'classifications/accept-deny-premium',
+      json: { ...classificationKey(ref), premiumAcceptedInd: accept ? 'S' : 'N' },
+      schema: classificationOperationResponseSchema,
+    });
+    return parseDebtorRecord(body.debtor);
+  }
+
+  acceptPremium(ref: ClassificationRef): Promise<Classification> {
+    return this.answerPremium(ref, true);
+  }
+
+  denyPremium(ref: ClassificationRef): Promise<Classification> {
+    return this.answerPremium(ref, false);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema } from '../common.js';
+import { cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema, indicatorSchema } from '../common.js';
 
 /**
  * Classifications (credit-limit requests on debtors). Paths are published ([portal]); the
@@ -55,6 +55,23 @@ export const debtorRecordSchema = z.object({
   cancellationDate: cesceDateSchema.nullish(),
   validityDate: cesceDateSchema.nullish(),
   classificationDate: cesceDateSchema.nullish(),
+  // Further fields of the Movements record ([third-party-client]).
+  phoneNo: z.coerce.string().nullish(),
+  email: z.string().nullish(),
+  cesceCode: z.coerce.string().nullish(),
+  commercialRiskGroupCode: z.coerce.string().nullish(),
+  politicalRiskGroupCode: z.coerce.string().nullish(),
+  validityReasonCode: z.coerce.string().nullish(),
+  commentsInd: z.coerce.string().nullish(),
+  // [inferred] (not published): "N" once deactivated with activate-deactivate.
+  activeInd: z.string().nullish(),
+  // [inferred] (not published): the premium Cesce offers on the classification (Accept Deny Premium).
+  premiumAmount: z.union([cesceDecimalSchema, z.literal('')]).nullish(),
+  premiumCurrencyCode: z.string().nullish(),
+  /** [inferred] "offered" | "accepted" | "denied"; other values are kept. */
+  premiumStatus: z.string().nullish(),
+  // [inferred] (not published): reason code sent with Annul Classification.
+  cancellationReasonCode: z.string().nullish(),
 });
 export type DebtorRecord = z.infer<typeof debtorRecordSchema>;
 
@@ -82,4 +99,64 @@ export const classificationQueryResponseSchema = z.object({
   error: errorEnvelopeSchema.optional(),
   client: z.object({ contractNo: z.coerce.string() }).partial().optional(),
   debtor: z.array(debtorRecordSchema).nullable(),
+});
+
+/**
+ * The operations that act on one classification (activate-deactivate, cancel, accept-deny-premium)
+ * identify it by its suplemento number (`endorsementNo`, classified debtors) or by its request
+ * number (`requestNo`, the only key of a request still in progress). Both field names exist in the
+ * debtor record; using them as the key of these bodies is [inferred] (bodies not published).
+ * With both, they must name the same classification.
+ */
+const classificationKeyShape = {
+  /** [inferred] */
+  endorsementNo: z.string().min(1).optional(),
+  /** [inferred] */
+  requestNo: z.string().min(1).optional(),
+};
+const hasKey = (b: { endorsementNo?: string | undefined; requestNo?: string | undefined }): boolean =>
+  Boolean(b.endorsementNo || b.requestNo);
+const keyMessage = { message: 'one of endorsementNo or requestNo is required' };
+
+/** The key the emulator names in its 422 when neither `endorsementNo` nor `requestNo` is sent. [inferred] */
+export const CLASSIFICATION_KEY_FIELD = 'endorsementNo';
+
+/** POST /contracts/{contractNo}/classifications/activate-deactivate body ([portal] path; body [inferred]). */
+export const activateDeactivateRequestSchema = z
+  .object({
+    ...classificationKeyShape,
+    /** [inferred] "S" activates, "N" deactivates the classification. */
+    activeInd: indicatorSchema,
+  })
+  .refine(hasKey, keyMessage);
+export type ActivateDeactivateRequest = z.infer<typeof activateDeactivateRequestSchema>;
+/** Required besides the key ([inferred]). */
+export const ACTIVATE_DEACTIVATE_REQUIRED = ['activeInd'] as const;
+
+/** POST /contracts/{contractNo}/classifications/cancel body ([portal] path; body [inferred]). */
+export const cancelClassificationRequestSchema = z
+  .object({
+    ...classificationKeyShape,
+    /** [inferred] optional reason (e.g. a data-entry mistake, to avoid study costs). */
+    cancellationReasonCode: z.string().min(1).max(10).optional(),
+  })
+  .refine(hasKey, keyMessage);
+export type CancelClassificationRequest = z.infer<typeof cancelClassificationRequestSchema>;
+
+/** POST /contracts/{contractNo}/classifications/accept-deny-premium body ([portal] path; body [inferred]). */
+export const acceptDenyPremiumRequestSchema = z
+  .object({
+    ...classificationKeyShape,
+    /** [inferred] "S" accepts, "N" denies the premium offered on the classification. */
+    premiumAcceptedInd: indicatorSchema,
+  })
+  .refine(hasKey, keyMessage);
+export type AcceptDenyPremiumRequest = z.infer<typeof acceptDenyPremiumRequestSchema>;
+/** Required besides the key ([inferred]). */
+export const ACCEPT_DENY_PREMIUM_REQUIRED = ['premiumAcceptedInd'] as const;
+
+/** Answer of activate-deactivate, cancel and accept-deny-premium: the updated record ([inferred]). */
+export const classificationOperationResponseSchema = z.object({
+  error: errorEnvelopeSchema.optional(),
+  debtor: debtorRecordSchema,
 });
