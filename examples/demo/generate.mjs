@@ -641,7 +641,7 @@ export function generateDemo() {
         clientId: DEMO.clientId,
         clientSecret: DEMO.clientSecret,
         scopes: ['create', 'read', 'update', 'delete'],
-        products: ['oauth', 'classifications', 'sales', 'movements', 'collections'],
+        products: ['oauth', 'classifications', 'sales', 'movements', 'collections', 'claims', 'financial'],
         policyholderTaxCode: DEMO.companyTaxCode,
       },
     ],

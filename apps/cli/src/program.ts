@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
+import { registerExplain } from './commands/explain.js';
 import { registerSync } from './commands/sync.js';
 
 export const VERSION = '0.1.0';
@@ -15,9 +16,14 @@ export function buildProgram(): Command {
 Try it on the embedded emulators:
   $ cesce emulate cesce                                   # prints e.g. http://127.0.0.1:41234
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
-  $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json`,
+  $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json
+
+Explain a Cesce error:
+  $ cesce explain 400 --lang es
+  $ cesce explain cesce-400-contract-format`,
     );
   registerSync(program);
   registerEmulate(program);
+  registerExplain(program);
   return program;
 }

@@ -1,6 +1,8 @@
 import { TokenProvider, type Credentials } from './auth/token-provider.js';
 import { parseContractNumber, type ContractNumber } from './contract-number.js';
+import { ClaimsApi } from './domains/claims/operations.js';
 import { ClassificationsApi } from './domains/classifications/operations.js';
+import { FinancialApi } from './domains/financial/operations.js';
 import { CollectionsApi } from './domains/collections/operations.js';
 import { MovementsApi } from './domains/movements/operations.js';
 import { SalesApi } from './domains/sales/operations.js';
@@ -30,6 +32,10 @@ export class CesceClient {
   /** Customer Portfolio Movements: the classification feed over the `nextEndorsementNo` cursor. */
   readonly movements: MovementsApi;
   readonly collections: CollectionsApi;
+  /** Claims: dossiers (expedientes), non-payments, settlements, recoveries, documents. */
+  readonly claims: ClaimsApi;
+  /** Financial: financing of insured invoices ([inferred] API). */
+  readonly financial: FinancialApi;
   private readonly http: CesceHttp;
 
   constructor(options: CesceClientOptions) {
@@ -58,6 +64,8 @@ export class CesceClient {
     this.sales = new SalesApi(this.http);
     this.movements = new MovementsApi(this.http);
     this.collections = new CollectionsApi(this.http);
+    this.claims = new ClaimsApi(this.http);
+    this.financial = new FinancialApi(this.http);
   }
 
   /** Requests sent so far: API calls and token requests. */

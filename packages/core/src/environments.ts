@@ -15,8 +15,8 @@ export interface Environment {
 
 /**
  * Base path of every API below the catalog. Only `oauth2` and `portfolio-movements` are published
- * ([portal], [third-party-client]); `classifications/v1`, `sales/v1` and `collections/v1` are
- * [inferred].
+ * ([portal], [third-party-client]); `classifications/v1`, `sales/v1`, `collections/v1`, `claims/v1` and
+ * `financial/v1` are [inferred].
  */
 export const API_BASE_PATHS = {
   oauth2: 'oauth2/v1',
@@ -26,6 +26,10 @@ export const API_BASE_PATHS = {
   movements: 'portfolio-movements/v1',
   /** [inferred] */
   collections: 'collections/v1',
+  /** [inferred] Claims (portal node/3131 publishes paths below /contracts only). */
+  claims: 'claims/v1',
+  /** [inferred] Financial has no public page at all. */
+  financial: 'financial/v1',
 } as const;
 
 export type ApiName = keyof typeof API_BASE_PATHS;

@@ -90,6 +90,57 @@ export class CesceAuthError extends CesceApiError {
   }
 }
 
+/** What was wrong with a Cesce answer that could not be used. */
+export type ResponseProblem =
+  /** No body (or only whitespace) where a JSON object was expected, e.g. 200 or 204 with nothing. */
+  | 'empty'
+  /** An HTML page (a gateway or maintenance page), whatever the content-type claimed. */
+  | 'html'
+  /** JSON cut short: the body ends in the middle of a value. */
+  | 'truncated'
+  /** Text that is not JSON at all. */
+  | 'not-json'
+  /** Valid JSON that is not an object (an array, a string, a number, null). */
+  | 'not-object'
+  /** A JSON object whose fields have the wrong types or are missing (zod names the field). */
+  | 'shape'
+  /** A body over the size limit (5 MB by default); reading stopped there. */
+  | 'too-large'
+  /** The connection broke while the body was being read. */
+  | 'interrupted'
+  /** The body stalled for longer than the timeout. */
+  | 'timeout';
+
+/**
+ * A Cesce answer with a success (or unusable) status whose body cannot be used: an HTML page,
+ * truncated or malformed JSON, wrong types, an empty body, a body too large, a connection cut
+ * mid-body. Names the operation, the HTTP status and the problem; never contains the body's secrets.
+ * For POSTs the outcome at Cesce is unknown: the request may have taken effect.
+ */
+export class CesceResponseError extends CesceConnectError {
+  readonly status: number;
+  readonly operation: string;
+  readonly problem: ResponseProblem;
+  readonly url: string;
+  /** Whether sending the same request again may work (a broken connection or a stall). */
+  readonly retryable: boolean;
+
+  constructor(args: { status: number; operation: string; problem: ResponseProblem; detail: string; url: string; cause?: unknown }) {
+    super('cesce_response', `Cesce ${args.operation} answered HTTP ${args.status} with ${args.detail} (${args.url})`, {
+      hint:
+        args.problem === 'interrupted' || args.problem === 'timeout'
+          ? 'The connection to Cesce failed mid-answer; try again. For a declaration, check at Cesce whether it was registered before sending it again.'
+          : 'Cesce (or a gateway in front of it) answered with something other than the API’s JSON. Check the base URL and the environment; if it persists, send this message to Cesce’s support team.',
+      cause: args.cause,
+    });
+    this.status = args.status;
+    this.operation = args.operation;
+    this.problem = args.problem;
+    this.url = args.url;
+    this.retryable = args.problem === 'interrupted' || args.problem === 'timeout';
+  }
+}
+
 /** A fault or transport failure from an ERP (Odoo fault codes, SOAP faults, HTML answers). */
 export class ErpError extends CesceConnectError {
   readonly system: string;

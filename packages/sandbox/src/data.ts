@@ -40,7 +40,7 @@ export const sandboxApplicationSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   scopes: z.array(z.enum(SCOPES)),
-  /** 'oauth', 'classifications', 'sales', 'movements', 'collections' (other names are kept but unused). */
+  /** 'oauth', 'classifications', 'sales', 'movements', 'collections', 'claims', 'financial' (other names are kept but unused). */
   products: z.array(z.string().min(1)),
   policyholderTaxCode: z.string().min(1),
 });
@@ -136,6 +136,115 @@ export const sandboxSubsidiarySchema = z.object({
 });
 export type SandboxSubsidiary = z.infer<typeof sandboxSubsidiarySchema>;
 
+/** [inferred] A non-payment (impago) declared in a dossier (Claims API). */
+export const sandboxNonPaymentSchema = z.object({
+  /** Number of the non-payment within its dossier ("1", "2", …). */
+  internalNo: z.string().min(1),
+  saleCesceReferenceNo: z.string().min(1),
+  unpaidAmount: positiveDecimal,
+  currencyCode: z.string().min(1),
+  declarationDate: isoDate,
+  comments: z.string().optional(),
+});
+export type SandboxNonPayment = z.infer<typeof sandboxNonPaymentSchema>;
+
+/** [inferred] A dated event of a dossier: a processing step (trámite) or a recovery procedure (gestión de recobro). */
+export const sandboxDossierEventSchema = z.object({
+  no: z.string().min(1),
+  date: isoDate,
+  code: z.string().min(1),
+  description: z.string().optional(),
+});
+export type SandboxDossierEvent = z.infer<typeof sandboxDossierEventSchema>;
+
+/** [inferred] A claim file (expediente) and everything the Claims API lists of it. */
+export const sandboxDossierSchema = z.object({
+  dossierNo: z.string().regex(/^\d+$/, { message: 'expected a numeric dossier number' }),
+  /** The debtor's suplemento. */
+  endorsementNo: z.string().min(1),
+  /** "A" open, "C" closed. */
+  statusCode: z.enum(['A', 'C']),
+  openingDate: isoDate,
+  closingDate: isoDate.optional(),
+  currencyCode: z.string().min(1),
+  nonPayments: z.array(sandboxNonPaymentSchema).optional(),
+  recoveries: z
+    .array(z.object({ recoveryNo: z.string().min(1), recoveryDate: isoDate, amount: positiveDecimal, currencyCode: z.string().min(1) }))
+    .optional(),
+  /** Metadata of the documents contributed (the content is not kept). */
+  documents: z
+    .array(
+      z.object({
+        documentNo: z.string().min(1),
+        fileName: z.string().min(1),
+        mimeType: z.string().optional(),
+        sizeBytes: z.number().int().min(0),
+        uploadDate: isoDate,
+        description: z.string().optional(),
+      }),
+    )
+    .optional(),
+  processingSteps: z.array(sandboxDossierEventSchema).optional(),
+  recoveryProcedures: z.array(sandboxDossierEventSchema).optional(),
+  datesPendingSettlement: z
+    .array(z.object({ date: isoDate, amount: nonNegativeDecimal.optional(), description: z.string().optional() }))
+    .optional(),
+});
+export type SandboxDossier = z.infer<typeof sandboxDossierSchema>;
+
+/** [inferred] A settlement (liquidación) paid on a dossier, covering some of its non-payments. */
+export const sandboxSettlementSchema = z.object({
+  settlementNo: z.string().min(1),
+  dossierNo: z.string().min(1),
+  settlementDate: isoDate,
+  amount: positiveDecimal,
+  currencyCode: z.string().min(1),
+  statusCode: z.string().optional(),
+  /** internalNo of the dossier's non-payments the settlement covers. */
+  internalNos: z.array(z.string().min(1)),
+});
+export type SandboxSettlement = z.infer<typeof sandboxSettlementSchema>;
+
+/** [inferred] Financing of insured invoices (Financial API): the policy's data-driven rules. */
+export const sandboxFinancingRulesSchema = z.object({
+  /** Share of a sale's outstanding amount that is financed, e.g. 80. */
+  advancePercent: z.number().gt(0).max(100),
+  /** Fee charged on the financed amount, e.g. 1.5. */
+  feeRatePercent: z.number().min(0).max(100),
+  /** A request financing more than this is denied (MAX_AMOUNT_EXCEEDED). */
+  maxAmount: nonNegativeDecimal,
+  /** Requests financing up to this are accepted at once; above it they get CONDITIONS to accept. */
+  autoAcceptUpTo: nonNegativeDecimal,
+  /** Value date = request date + this many days (default 1). */
+  valueDateDays: z.number().int().min(0).max(365).optional(),
+});
+export type SandboxFinancingRules = z.infer<typeof sandboxFinancingRulesSchema>;
+
+/** [inferred] A financing request and its answer (Financial API). */
+export const sandboxFinancingRequestSchema = z.object({
+  requestNo: z.string().min(1),
+  statusCode: z.enum(['ACCEPTED', 'CONDITIONS', 'DENIED', 'DECLINED']),
+  requestDate: isoDate,
+  currencyCode: z.string().min(1),
+  outstandingAmount: nonNegativeDecimal,
+  financedAmount: nonNegativeDecimal.optional(),
+  advancePercent: z.number().optional(),
+  feeRatePercent: z.number().optional(),
+  feeAmount: nonNegativeDecimal.optional(),
+  valueDate: isoDate.optional(),
+  denialReasonCode: z.string().optional(),
+  answerDate: isoDate.optional(),
+  sales: z.array(
+    z.object({
+      saleCesceReferenceNo: z.string().min(1),
+      outstandingAmount: nonNegativeDecimal.optional(),
+      financedAmount: nonNegativeDecimal.optional(),
+      denialReasonCode: z.string().optional(),
+    }),
+  ),
+});
+export type SandboxFinancingRequest = z.infer<typeof sandboxFinancingRequestSchema>;
+
 export const sandboxPolicySchema = z.object({
   contractNo,
   policyholderTaxCode: z.string().min(1),
@@ -161,6 +270,14 @@ export const sandboxPolicySchema = z.object({
   subsidiaries: z.array(sandboxSubsidiarySchema).optional(),
   /** Amounts collected on the policy's sales. */
   collections: z.array(sandboxCollectionSchema).optional(),
+  /** [inferred] Claim files (Claims API). */
+  dossiers: z.array(sandboxDossierSchema).optional(),
+  /** [inferred] Settlements of the policy's dossiers (Claims API). */
+  settlements: z.array(sandboxSettlementSchema).optional(),
+  /** [inferred] Financing rules (Financial API); absent: the policy does not include financing. */
+  financing: sandboxFinancingRulesSchema.optional(),
+  /** [inferred] Financing requests made so far. */
+  financingRequests: z.array(sandboxFinancingRequestSchema).optional(),
 });
 export type SandboxPolicy = z.infer<typeof sandboxPolicySchema>;
 
@@ -239,6 +356,27 @@ export const sandboxDataSchema = z
             path: ['policies', i, 'collections', j, 'saleCesceReferenceNo'],
             message: `no sale '${c.saleCesceReferenceNo}' on this policy`,
           });
+        }
+      });
+      const dossierNos = new Set<string>();
+      (p.dossiers ?? []).forEach((d, j) => {
+        if (dossierNos.has(d.dossierNo)) {
+          ctx.addIssue({ code: 'custom', path: ['policies', i, 'dossiers', j, 'dossierNo'], message: `duplicate dossierNo '${d.dossierNo}'` });
+        }
+        dossierNos.add(d.dossierNo);
+        (d.nonPayments ?? []).forEach((n, k) => {
+          if (!ownSales.has(n.saleCesceReferenceNo)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'dossiers', j, 'nonPayments', k, 'saleCesceReferenceNo'],
+              message: `no sale '${n.saleCesceReferenceNo}' on this policy`,
+            });
+          }
+        });
+      });
+      (p.settlements ?? []).forEach((st, j) => {
+        if (!dossierNos.has(st.dossierNo)) {
+          ctx.addIssue({ code: 'custom', path: ['policies', i, 'settlements', j, 'dossierNo'], message: `no dossier '${st.dossierNo}' on this policy` });
         }
       });
       const codes = new Set<string>();

@@ -6,6 +6,8 @@ import {
   APPS,
   C,
   call,
+  claimsPath,
+  financialPath,
   classificationBody,
   classificationOpPath,
   classificationsPath,
@@ -58,6 +60,9 @@ const classificationOp = (op: 'activate-deactivate' | 'cancel' | 'accept-deny-pr
   call(emu, 'POST', classificationOpPath(C.main, op), { token: t, json });
 const modify = (json: unknown, contractNo: string = C.main) => call(emu, 'POST', salePath(contractNo), { token, json });
 const collect = (json: unknown) => call(emu, 'POST', collectionsPath(C.main), { token, json });
+const claims = (method: 'GET' | 'POST', rest: string, json?: unknown) =>
+  call(emu, method, claimsPath(C.main, rest), json === undefined ? { token } : { token, json });
+const nonPayment = (o: Record<string, unknown> = {}) => ({ nonPaymentInd: 'S', saleCesceReferenceNo: '9000000100', unpaidAmount: '1,00', ...o });
 
 const SCENARIOS: Scenario[] = [
   { rule: 'unsupportedGrantType', operation: 'token', run: () => tokenForm({ grant_type: 'client_credentials', ...full }) },
@@ -74,7 +79,7 @@ const SCENARIOS: Scenario[] = [
     run: () => postForm(`${pre.url}/oauth2/v1/token`, { grant_type: 'password', ...full, username: 'u', password: 'p' }),
   },
   { rule: 'invalidScope', operation: 'token', run: () => tokenForm({ grant_type: 'password', ...full, scope: 'admin' }) },
-  { rule: 'notFound', run: () => call(emu, 'GET', '/claims/v1/contracts/34109150331/dossiers', { token }) },
+  { rule: 'notFound', run: () => call(emu, 'GET', '/unknown/v1/contracts/34109150331/things', { token }) },
   { rule: 'methodNotAllowed', run: () => call(emu, 'PUT', salePath(C.main), { token, json: {} }) },
   {
     rule: 'payloadTooLarge',
@@ -195,6 +200,51 @@ const SCENARIOS: Scenario[] = [
     rule: 'saleNotFound',
     operation: 'sales.consult',
     run: () => call(emu, 'GET', salePath(C.main, '?saleCesceReferenceNo=1'), { token }),
+  },
+  {
+    rule: 'missingField',
+    operation: 'claims.declareNonPayment',
+    run: () => claims('POST', 'dossiers/0/non-payments', { saleCesceReferenceNo: '9000000100', unpaidAmount: '1,00' }),
+  },
+  { rule: 'missingField', operation: 'claims.documents', run: () => claims('GET', 'documents') },
+  { rule: 'queryInvalid', operation: 'claims.dossiers', run: () => claims('GET', 'dossiers?statusCode=X') },
+  { rule: 'saleNotFound', operation: 'claims.declareNonPayment', run: () => claims('POST', 'dossiers/0/non-payments', nonPayment({ saleCesceReferenceNo: '1' })) },
+  { rule: 'nonPaymentInvalid', operation: 'claims.declareNonPayment', run: () => claims('POST', 'dossiers/0/non-payments', nonPayment({ nonPaymentInd: 'N' })) },
+  {
+    rule: 'nonPaymentExceedsOutstanding',
+    operation: 'claims.declareNonPayment',
+    run: () => claims('POST', 'dossiers/0/non-payments', nonPayment({ unpaidAmount: '600,01' })),
+  },
+  {
+    rule: 'documentInvalid',
+    operation: 'claims.uploadDocument',
+    run: () => claims('POST', 'dossiers/8000000001/documents', { fileName: 'x', content: 'no base64!' }),
+  },
+  {
+    rule: 'documentTooLarge',
+    operation: 'claims.uploadDocument',
+    run: () => claims('POST', 'dossiers/8000000001/documents', { fileName: 'big.bin', content: Buffer.alloc(600 * 1024).toString('base64') }),
+  },
+  { rule: 'dossierNotFound', operation: 'claims.dossier', run: () => claims('GET', 'dossiers/1') },
+  { rule: 'dossierNotFound', operation: 'claims.declareNonPayment', run: () => claims('POST', 'dossiers/1/non-payments', nonPayment()) },
+  { rule: 'nonPaymentNotFound', operation: 'claims.nonPayment', run: () => claims('GET', 'dossiers/8000000001/non-payments/9') },
+  { rule: 'settlementNotFound', operation: 'claims.unpaidSettlements', run: () => claims('GET', 'settlements/1/unpaid-settlements') },
+  { rule: 'missingField', operation: 'financial.request', run: () => call(emu, 'POST', financialPath(C.main), { token, json: {} }) },
+  { rule: 'financingInvalid', operation: 'financial.request', run: () => call(emu, 'POST', financialPath(C.main), { token, json: { saleCesceReferenceNos: [] } }) },
+  {
+    rule: 'financingNotIncluded',
+    operation: 'financial.request',
+    run: () => call(emu, 'POST', financialPath(C.strict), { token, json: { saleCesceReferenceNos: ['1'] } }),
+  },
+  { rule: 'financingRequestNotFound', operation: 'financial.status', run: () => call(emu, 'GET', financialPath(C.main, '/1'), { token }) },
+  { rule: 'queryInvalid', operation: 'financial.list', run: () => call(emu, 'GET', financialPath(C.main, '?statusCode=X'), { token }) },
+  {
+    rule: 'financingNotPending',
+    operation: 'financial.answerConditions',
+    run: async () => {
+      const denied = await call(emu, 'POST', financialPath(C.main), { token, json: { saleCesceReferenceNos: ['1'] } });
+      return call(emu, 'POST', financialPath(C.main, `/${denied.body.financingRequest.requestNo}/answer`), { token, json: { conditionsAcceptedInd: 'S' } });
+    },
   },
   {
     rule: 'internalError',

@@ -119,6 +119,8 @@ describe('GET portfolio-movements', () => {
       { ...base, requestNo: '998', endorsementNo: '1000', statusCode: '66', cancellationDate: '2026-01-20' },
     ];
     data.policies[0]!.sales = [];
+    data.policies[0]!.dossiers = [];
+    data.policies[0]!.settlements = [];
     const { e, token } = await open({ data, movementsPageSize: 2 });
     const { pages } = await walk(e, token);
     expect(pages).toEqual([['999', '1000'], ['10000']]);

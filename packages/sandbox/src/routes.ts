@@ -8,11 +8,11 @@ import { API_BASE_PATHS, type OperationId } from '@cesce-connect/core';
  */
 export interface RouteDefinition {
   method: 'GET' | 'POST';
-  /** Path template with `{contractNo}`. */
+  /** Path template with `{contractNo}` and, for Claims, `{dossierNo}`, `{internalNo}` or `{settlementNo}`. */
   path: string;
   operation: OperationId;
   /** Product the application must be subscribed to. */
-  product: 'oauth' | 'classifications' | 'sales' | 'movements' | 'collections';
+  product: 'oauth' | 'classifications' | 'sales' | 'movements' | 'collections' | 'claims' | 'financial';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -59,6 +59,32 @@ export const ROUTES: readonly RouteDefinition[] = [
     operation: 'collections.create',
     product: 'collections',
   },
+  // Claims ([portal] paths; "dossiers/{dossierNo}" and "dossiers/{dossierNo}/recoveries" normalised from the
+  // published typos; the document upload path is [inferred]).
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers`, operation: 'claims.dossiers', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}`, operation: 'claims.dossier', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/non-payments`, operation: 'claims.nonPayments', product: 'claims' },
+  { method: 'POST', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/non-payments`, operation: 'claims.declareNonPayment', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/non-payments/{internalNo}`, operation: 'claims.nonPayment', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/settlements`, operation: 'claims.settlements', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/settlements/{settlementNo}`, operation: 'claims.settlement', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/settlements/{settlementNo}/unpaid-settlements`, operation: 'claims.unpaidSettlements', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/recoveries`, operation: 'claims.recoveries', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/documents`, operation: 'claims.documents', product: 'claims' },
+  { method: 'POST', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/documents`, operation: 'claims.uploadDocument', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/processing-steps`, operation: 'claims.processingSteps', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/recovery-procedures`, operation: 'claims.recoveryProcedures', product: 'claims' },
+  { method: 'GET', path: `/${API_BASE_PATHS.claims}/contracts/{contractNo}/dossiers/{dossierNo}/dates-pending-settlements`, operation: 'claims.datesPendingSettlements', product: 'claims' },
+  // Financial: nothing is published; base path, paths and bodies are [inferred].
+  { method: 'POST', path: `/${API_BASE_PATHS.financial}/contracts/{contractNo}/financing-requests`, operation: 'financial.request', product: 'financial' },
+  { method: 'GET', path: `/${API_BASE_PATHS.financial}/contracts/{contractNo}/financing-requests`, operation: 'financial.list', product: 'financial' },
+  { method: 'GET', path: `/${API_BASE_PATHS.financial}/contracts/{contractNo}/financing-requests/{requestNo}`, operation: 'financial.status', product: 'financial' },
+  {
+    method: 'POST',
+    path: `/${API_BASE_PATHS.financial}/contracts/{contractNo}/financing-requests/{requestNo}/answer`,
+    operation: 'financial.answerConditions',
+    product: 'financial',
+  },
 ];
 
 function escapeRegExp(s: string): string {
@@ -67,17 +93,31 @@ function escapeRegExp(s: string): string {
 
 interface CompiledRoute extends RouteDefinition {
   regex: RegExp;
+  /** Names of the path parameters, in order (`contractNo` first). */
+  names: string[];
 }
 
-const COMPILED: CompiledRoute[] = ROUTES.map((r) => ({
-  ...r,
-  regex: new RegExp(`^${escapeRegExp(r.path).replace('\\{contractNo\\}', '([^/]*)')}$`),
-}));
+const COMPILED: CompiledRoute[] = ROUTES.map((r) => {
+  const names: string[] = [];
+  const pattern = escapeRegExp(r.path).replace(/\\\{(\w+)\\\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]*)';
+  });
+  return { ...r, regex: new RegExp(`^${pattern}$`), names };
+});
 
 export type RouteMatch =
-  | { kind: 'match'; route: RouteDefinition; contractNo: string | undefined }
+  | { kind: 'match'; route: RouteDefinition; contractNo: string | undefined; params: Record<string, string> }
   | { kind: 'method-not-allowed'; allowed: string[] }
   | { kind: 'not-found' };
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 /** Finds the route for a method and a (still percent-encoded) path. */
 export function matchRoute(method: string, pathname: string): RouteMatch {
@@ -89,15 +129,12 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       allowed.push(route.method);
       continue;
     }
-    let contractNo: string | undefined;
-    if (m[1] !== undefined) {
-      try {
-        contractNo = decodeURIComponent(m[1]);
-      } catch {
-        contractNo = m[1];
-      }
-    }
-    return { kind: 'match', route, contractNo };
+    const params: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      const v = m[i + 1];
+      if (v !== undefined) params[name] = decode(v);
+    });
+    return { kind: 'match', route, contractNo: params.contractNo, params };
   }
   return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
 }

@@ -67,6 +67,8 @@ describe('POST sales: declaration', () => {
   it('starts sale references at 9000000001 when nothing is seeded', async () => {
     const data = fixtureData();
     data.policies[0]!.sales = [];
+    data.policies[0]!.dossiers = [];
+    data.policies[0]!.settlements = [];
     await emu.close();
     emu = await start({ data });
     token = await getToken(emu);

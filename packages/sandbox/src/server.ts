@@ -9,7 +9,9 @@ import {
   handleClassificationCreate,
   handleClassificationQuery,
 } from './classifications.js';
+import { handleClaims } from './claims.js';
 import { handleCollectionCreate } from './collections.js';
+import { handleFinancial } from './financial.js';
 import type { EnvironmentKind, HandlerContext, Reply } from './context.js';
 import { DEFAULT_DATA_FILE, loadSandboxData, parseSandboxData, type SandboxData } from './data.js';
 import { matchRoute } from './routes.js';
@@ -140,7 +142,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
       reply.headers = { ...reply.headers, allow: match.allowed.join(', ') };
       return { reply };
     }
-    const { route, contractNo } = match;
+    const { route, contractNo, params } = match;
     const operation = route.operation;
     if (operation === 'token') return { reply: handleToken(ctx, rawBody), operation };
     const guard = guardApiCall(ctx, route, contractNo, req.headers.authorization);
@@ -171,6 +173,13 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
         return { reply: handleSubsidiaries(ctx, policy), operation };
       case 'collections.create':
         return { reply: handleCollectionCreate(ctx, policy, parseJsonBody(rawBody)), operation };
+      case 'financial.request':
+      case 'financial.list':
+      case 'financial.status':
+      case 'financial.answerConditions':
+        return { reply: handleFinancial(ctx, policy, operation, params, url.searchParams, () => parseJsonBody(rawBody)), operation };
+      default:
+        return { reply: handleClaims(ctx, policy, operation, params, url.searchParams, () => parseJsonBody(rawBody)), operation };
     }
   };
 

@@ -8,6 +8,9 @@ import {
   type SandboxApplication,
   type SandboxClassification,
   type SandboxCollection,
+  type SandboxDossier,
+  type SandboxFinancingRequest,
+  type SandboxSettlement,
   type SandboxData,
   type SandboxPolicy,
   type SandboxSale,
@@ -15,7 +18,13 @@ import {
 } from './data.js';
 
 /** A policy as held by the emulator: its sales and collections lists always present. */
-export type PolicyState = SandboxPolicy & { sales: SandboxSale[]; collections: SandboxCollection[] };
+export type PolicyState = SandboxPolicy & {
+  sales: SandboxSale[];
+  collections: SandboxCollection[];
+  dossiers: SandboxDossier[];
+  settlements: SandboxSettlement[];
+  financingRequests: SandboxFinancingRequest[];
+};
 
 export interface TokenRecord {
   token: string;
@@ -71,6 +80,12 @@ const DEFAULT_LAST_REQUEST_NO = 1_000_000n;
 const DEFAULT_LAST_SALE_REF = 9_000_000_000n;
 /** Collection references are numeric strings starting at 7000000001. [inferred] */
 const DEFAULT_LAST_COLLECTION_REF = 7_000_000_000n;
+/** Dossier numbers are numeric strings starting at 8000000001. [inferred] */
+const DEFAULT_LAST_DOSSIER_NO = 8_000_000_000n;
+/** Claims document numbers start at 1. [inferred] */
+const DEFAULT_LAST_DOCUMENT_NO = 0n;
+/** Financing request numbers start at 8500000001. [inferred] */
+const DEFAULT_LAST_FINANCING_NO = 8_500_000_000n;
 
 function maxNumeric(values: Iterable<string | null | undefined>, floor: bigint): bigint {
   let max = floor;
@@ -93,6 +108,10 @@ export class Store {
   /** Derived from the recorded collections (which the state file keeps), so it needs no counter of its own. */
   private lastCollectionRef: bigint;
   private lastSaleRef: bigint;
+  /** Derived from the recorded dossiers and documents (kept by the state file). */
+  private lastDossierNo: bigint;
+  private lastDocumentNo: bigint;
+  private lastFinancingNo: bigint;
   private tokensIssued: number;
   private readonly tokens = new Map<string, TokenRecord>();
 
@@ -107,7 +126,26 @@ export class Store {
     this.dataTokenTtlSeconds = copy.tokenTtlSeconds;
     this.dataMovementsPageSize = copy.movementsPageSize;
     this.applications = copy.applications;
-    this.policies = copy.policies.map((p) => ({ ...p, sales: p.sales ?? [], collections: p.collections ?? [] }));
+    this.policies = copy.policies.map((p) => ({
+      ...p,
+      sales: p.sales ?? [],
+      collections: p.collections ?? [],
+      dossiers: p.dossiers ?? [],
+      settlements: p.settlements ?? [],
+      financingRequests: p.financingRequests ?? [],
+    }));
+    this.lastFinancingNo = maxNumeric(
+      this.policies.flatMap((p) => p.financingRequests.map((f) => f.requestNo)),
+      DEFAULT_LAST_FINANCING_NO,
+    );
+    this.lastDossierNo = maxNumeric(
+      this.policies.flatMap((p) => p.dossiers.map((d) => d.dossierNo)),
+      DEFAULT_LAST_DOSSIER_NO,
+    );
+    this.lastDocumentNo = maxNumeric(
+      this.policies.flatMap((p) => p.dossiers.flatMap((d) => (d.documents ?? []).map((x) => x.documentNo))),
+      DEFAULT_LAST_DOCUMENT_NO,
+    );
     this.lastCollectionRef = maxNumeric(
       this.policies.flatMap((p) => p.collections.map((c) => c.collectionReferenceNo)),
       DEFAULT_LAST_COLLECTION_REF,
@@ -176,6 +214,21 @@ export class Store {
   nextCollectionReferenceNo(): string {
     this.lastCollectionRef += 1n;
     return this.lastCollectionRef.toString();
+  }
+
+  nextDossierNo(): string {
+    this.lastDossierNo += 1n;
+    return this.lastDossierNo.toString();
+  }
+
+  nextFinancingRequestNo(): string {
+    this.lastFinancingNo += 1n;
+    return this.lastFinancingNo.toString();
+  }
+
+  nextDocumentNo(): string {
+    this.lastDocumentNo += 1n;
+    return this.lastDocumentNo.toString();
   }
 
   addToken(record: TokenRecord, nowMs: number): void {

@@ -30,7 +30,7 @@ export const APPS = {
   noSales: { clientId: 'app-no-sales', clientSecret: 'secret-no-sales' },
 } as const;
 
-const ALL_PRODUCTS = ['oauth', 'classifications', 'sales', 'movements', 'collections'];
+const ALL_PRODUCTS = ['oauth', 'classifications', 'sales', 'movements', 'collections', 'claims', 'financial'];
 
 export function fixtureData(): SandboxData {
   return {
@@ -39,7 +39,7 @@ export function fixtureData(): SandboxData {
       {
         ...APPS.full,
         scopes: ['create', 'read', 'update', 'delete'],
-        products: ['oauth', 'classifications', 'sales', 'movements', 'collections'],
+        products: ['oauth', 'classifications', 'sales', 'movements', 'collections', 'claims', 'financial'],
         policyholderTaxCode: HOLDER,
       },
       { ...APPS.readOnly, scopes: ['read'], products: ALL_PRODUCTS, policyholderTaxCode: HOLDER },
@@ -93,6 +93,28 @@ export function fixtureData(): SandboxData {
             originalInvoiceNo: null,
             declarationDate: '2026-02-11',
           },
+        ],
+        dossiers: [
+          {
+            dossierNo: '8000000001',
+            endorsementNo: '5000001',
+            statusCode: 'A',
+            openingDate: '2026-04-20',
+            currencyCode: 'EUR',
+            nonPayments: [
+              { internalNo: '1', saleCesceReferenceNo: '9000000100', unpaidAmount: '400.00', currencyCode: 'EUR', declarationDate: '2026-04-20' },
+            ],
+            recoveries: [{ recoveryNo: '1', recoveryDate: '2026-05-02', amount: '50.25', currencyCode: 'EUR' }],
+            documents: [{ documentNo: '1', fileName: 'factura-SEED-1.pdf', mimeType: 'application/pdf', sizeBytes: 2048, uploadDate: '2026-04-21' }],
+            processingSteps: [{ no: '1', date: '2026-04-20', code: 'APE', description: 'Apertura del expediente' }],
+            recoveryProcedures: [{ no: '1', date: '2026-04-25', code: 'REQ', description: 'Requerimiento de pago al deudor' }],
+            datesPendingSettlement: [{ date: '2026-08-20', amount: '349.75', description: 'Liquidación pendiente' }],
+          },
+          { dossierNo: '8000000002', endorsementNo: '5000005', statusCode: 'C', openingDate: '2026-01-15', closingDate: '2026-03-01', currencyCode: 'EUR' },
+        ],
+        financing: { advancePercent: 80, feeRatePercent: 1.5, maxAmount: '50000.00', autoAcceptUpTo: '1000.00' },
+        settlements: [
+          { settlementNo: '8100000001', dossierNo: '8000000001', settlementDate: '2026-05-10', amount: '300.00', currencyCode: 'EUR', statusCode: 'P', internalNos: ['1'] },
         ],
       },
       {
@@ -227,6 +249,8 @@ export const salePath = (contractNo: string, query = ''): string => `/sales/v1/c
 export const subsidiariesPath = (contractNo: string): string => `/sales/v1/contracts/${contractNo}/subsidiaries`;
 export const movementsPath = (contractNo: string, query = ''): string =>
   `/portfolio-movements/v1/contracts/${contractNo}/movements${query}`;
+export const claimsPath = (contractNo: string, rest: string): string => `/claims/v1/contracts/${contractNo}/${rest}`;
+export const financialPath = (contractNo: string, rest = ''): string => `/financial/v1/contracts/${contractNo}/financing-requests${rest}`;
 export const collectionsPath = (contractNo: string): string => `/collections/v1/contracts/${contractNo}/collections`;
 /** Path of activate-deactivate, cancel or accept-deny-premium. */
 export const classificationOpPath = (

@@ -249,7 +249,7 @@ describe('gateway checks on API calls', () => {
   it('answers 404 for unknown paths and 405 for known paths with the wrong method', async () => {
     emu = await start();
     const token = await getToken(emu);
-    const unknown = await call(emu, 'GET', '/claims/v1/contracts/34109150331/dossiers', { token });
+    const unknown = await call(emu, 'GET', '/unknown/v1/contracts/34109150331/things', { token });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ httpCode: '404', httpMessage: 'Not Found', moreInformation: 'No resources match requested URI' });
     expect((await call(emu, 'GET', '/', {})).status).toBe(404);

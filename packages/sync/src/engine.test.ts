@@ -593,3 +593,23 @@ describe('second-round safety', () => {
     expect(second.writeBack.errors).toEqual([]);
   });
 });
+
+describe('answers that are not Cesce’s', () => {
+  it('stops the run when the token endpoint answers without a token, and counts HTML look-ups as failures', async () => {
+    const html = (status: number) => new Response('<html><head><title>Proxy error</title></head><body>bad gateway</body></html>', { status, headers: { 'content-type': 'text/html' } });
+    const viaProxy = (mode: 'token' | 'lookups'): typeof fetch => async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (mode === 'token' && url.includes('/oauth2/')) return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      if (mode === 'lookups' && url.includes('/classifications?')) return html(200);
+      return fetch(input, init);
+    };
+    const client = (mode: 'token' | 'lookups') =>
+      new CesceClient({ environment: 'sandbox', baseUrl: emulator.url, contractNo: CONTRACT, credentials: { clientId: 'app', clientSecret: 'app-secret' }, retry: { limit: 0 }, fetch: viaProxy(mode) });
+    await expect(runSync({ source: scenario(), client: client('token'), ledger })).rejects.toMatchObject({ operation: 'token' });
+    const report = await runSync({ source: scenario(), client: client('lookups'), ledger });
+    expect(report.failed.length).toBeGreaterThan(0);
+    expect(report.failed[0]!.message).toMatch(/look-up failed: .*HTML/i);
+    expect(report.salesDeclared).toBe(0);
+    expect(exitCodeFor(report)).toBe(2);
+  });
+});

@@ -3,6 +3,7 @@ import {
   CesceApiError,
   CesceAuthError,
   CesceConnectError,
+  CesceResponseError,
   abs,
   addDecimal,
   compareDecimal,
@@ -91,6 +92,8 @@ const POLICY_LEVEL_ENTRIES = new Set(['cesce-400-policy-expired', 'cesce-400-con
 /** Errors that concern the whole run rather than one item: the run stops (exit 1). */
 export function isFatal(error: unknown): boolean {
   if (error instanceof CesceAuthError) return true;
+  // No usable token means no call of the run can succeed.
+  if (error instanceof CesceResponseError && error.operation === 'token') return true;
   if (!(error instanceof CesceApiError)) return false;
   return error.status === 401 || error.status === 403 || POLICY_LEVEL_ENTRIES.has(error.entry.id);
 }
@@ -304,7 +307,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     } catch (error) {
       if (isFatal(error) || error instanceof NetworkError) throw error;
       lookupErrors.set(d.erpId, describeError(error));
-      if (error instanceof CesceApiError && error.retryable) {
+      if ((error instanceof CesceApiError && error.retryable) || error instanceof CesceResponseError) {
         report.failed.push({ kind: 'classification', erpRef: d.ref, message: `classification look-up failed: ${describeError(error)}`, retryable: true });
       }
     }

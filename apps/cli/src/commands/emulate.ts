@@ -18,14 +18,16 @@ async function serve(start: () => Promise<{ url: string; close(): Promise<void> 
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`${server.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Handlers first, then the URL: whoever reads the URL may stop the emulator at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       server.close().finally(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(`${server.url}\n`);
+  await stopped;
 }
 
 export function registerEmulate(program: Command): void {

@@ -1,5 +1,6 @@
 import { apiUrl, type Environment } from '../environments.js';
-import { CesceAuthError, NetworkError } from '../errors.js';
+import { CesceAuthError, CesceResponseError, NetworkError, type ResponseProblem } from '../errors.js';
+import { describeErrorResponse, describeJsonKind, interpretBody, isJsonObject, readBodyText } from '../http/cesce-http.js';
 import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
 import { z } from 'zod';
 
@@ -21,6 +22,8 @@ export interface TokenProviderOptions {
   renewBeforeSeconds?: number | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   clock?: (() => number) | undefined;
+  /** Largest token answer read, in bytes (default 5 MB). */
+  maxBodyBytes?: number | undefined;
 }
 
 const tokenResponseSchema = z.object({
@@ -99,33 +102,37 @@ export class TokenProvider {
         cause: error,
       });
     }
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      body = {};
-    }
+    const limits = { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.timeoutMs ?? 30_000 };
     if (!response.ok) {
-      const b = (body ?? {}) as Record<string, unknown>;
-      const code = typeof b.error === 'string' ? b.error : b.httpCode !== undefined ? String(b.httpCode) : undefined;
-      const message =
-        (typeof b.error_description === 'string' && b.error_description) ||
-        (typeof b.moreInformation === 'string' && b.moreInformation) ||
-        (typeof b.httpMessage === 'string' && b.httpMessage) ||
-        response.statusText;
+      // The body is never quoted here: a token endpoint's answer may echo credentials.
+      const fallback = response.statusText || `HTTP ${response.status}`;
+      const { code, message } = await describeErrorResponse(response, fallback, { ...limits, quoteText: false });
       const entry = matchKnowledgeBase({ status: response.status, message, code, operation: 'token', environment: environment.name });
       throw new CesceAuthError({ status: response.status, operation: 'token', cesceCode: code, cesceMessage: message, entry });
     }
+    const status = response.status;
+    const fail = (problem: ResponseProblem, detail: string, cause?: unknown) =>
+      new CesceResponseError({ status, operation: 'token', problem, detail, url, cause });
+    const read = await readBodyText(response, limits);
+    if (!read.ok) throw fail(read.problem, read.detail, read.cause);
+    const got = interpretBody(read.text, response.headers.get('content-type'), { quoteText: false });
+    if (got.kind === 'bad') throw fail(got.problem, got.detail);
+    if (got.kind === 'empty') throw fail('empty', `${status === 204 ? 'no content (204)' : 'an empty body'} where a token was expected`);
+    const body = got.value;
+    if (!isJsonObject(body)) throw fail('not-object', `JSON that is not an object: ${describeJsonKind(body)}`);
+    if (typeof body.error === 'string' && body.access_token === undefined) {
+      // An OAuth2 refusal sent with a success status: still a refusal of the credentials.
+      const code = body.error;
+      const message = typeof body.error_description === 'string' && body.error_description ? body.error_description : code;
+      const kbStatus = code === 'invalid_grant' || code === 'invalid_request' ? 400 : 401;
+      const entry = matchKnowledgeBase({ status: kbStatus, message, code, operation: 'token', environment: environment.name });
+      throw new CesceAuthError({ status, operation: 'token', cesceCode: code, cesceMessage: message, entry });
+    }
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) {
-      const entry = matchKnowledgeBase({ status: 0, operation: 'token' });
-      throw new CesceAuthError({
-        status: response.status,
-        operation: 'token',
-        cesceMessage: 'the token endpoint answered without an access_token',
-        entry,
-      });
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';
+      throw fail('shape', `a token answer without a usable access_token (${where})`);
     }
     const expiresIn = parsed.data.expires_in ?? 3600;
     this.cached = { value: parsed.data.access_token, expiresAt: this.clock() + expiresIn * 1000, scope: parsed.data.scope };

@@ -49,7 +49,25 @@ export type OperationId =
   | 'sales.consult'
   | 'sales.modify'
   | 'sales.subsidiaries'
-  | 'collections.create';
+  | 'collections.create'
+  | 'claims.dossiers'
+  | 'claims.dossier'
+  | 'claims.nonPayments'
+  | 'claims.nonPayment'
+  | 'claims.declareNonPayment'
+  | 'claims.settlements'
+  | 'claims.settlement'
+  | 'claims.unpaidSettlements'
+  | 'claims.recoveries'
+  | 'claims.documents'
+  | 'claims.uploadDocument'
+  | 'claims.processingSteps'
+  | 'claims.recoveryProcedures'
+  | 'claims.datesPendingSettlements'
+  | 'financial.request'
+  | 'financial.status'
+  | 'financial.list'
+  | 'financial.answerConditions';
 
 /**
  * Scope each operation needs ([inferred]; the portal does not document the mapping): GET → read,
@@ -70,6 +88,24 @@ export const OPERATION_SCOPES: Record<OperationId, 'read' | 'create' | 'update' 
   'sales.modify': 'update',
   'sales.subsidiaries': 'read',
   'collections.create': 'create',
+  'claims.dossiers': 'read',
+  'claims.dossier': 'read',
+  'claims.nonPayments': 'read',
+  'claims.nonPayment': 'read',
+  'claims.declareNonPayment': 'create',
+  'claims.settlements': 'read',
+  'claims.settlement': 'read',
+  'claims.unpaidSettlements': 'read',
+  'claims.recoveries': 'read',
+  'claims.documents': 'read',
+  'claims.uploadDocument': 'create',
+  'claims.processingSteps': 'read',
+  'claims.recoveryProcedures': 'read',
+  'claims.datesPendingSettlements': 'read',
+  'financial.request': 'create',
+  'financial.status': 'read',
+  'financial.list': 'read',
+  'financial.answerConditions': 'update',
 };
 
 /**

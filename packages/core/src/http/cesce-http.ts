@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { OperationId } from '../domains/common.js';
 import { apiUrl, type ApiName, type Environment } from '../environments.js';
-import { CesceApiError, CesceConnectError, NetworkError } from '../errors.js';
+import { CesceApiError, CesceConnectError, CesceResponseError, NetworkError, redact, type ResponseProblem } from '../errors.js';
 import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
 
 export interface RetryPolicy {
@@ -23,6 +23,8 @@ export interface CesceHttpOptions {
   timeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
   fetch?: typeof globalThis.fetch | undefined;
+  /** Largest response body read, in bytes (default 5 MB); a larger one fails with `too-large`. */
+  maxBodyBytes?: number | undefined;
 }
 
 export interface RequestSpec<S extends z.ZodType> {
@@ -41,20 +43,171 @@ interface ErrorFields {
   message: string;
 }
 
+/** Cesce's fields as text: a string as is, anything else (an object, a number) as JSON. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}
+
 /** Pulls Cesce's code and message from any of the known error body shapes. */
 export function readErrorBody(body: unknown, fallback: string): ErrorFields {
-  if (body && typeof body === 'object') {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
     if (b.error && typeof b.error === 'object') {
       const e = b.error as Record<string, unknown>;
-      return { code: e.errorCode === undefined ? undefined : String(e.errorCode), message: String(e.errorDescription ?? fallback) };
+      const code = e.errorCode === undefined || e.errorCode === null ? undefined : asText(e.errorCode);
+      return { code, message: asText(e.errorDescription) || fallback };
     }
-    if (typeof b.error === 'string') return { code: b.error, message: String(b.error_description ?? b.error) };
-    if (b.httpCode !== undefined) {
-      return { code: String(b.httpCode), message: String(b.moreInformation ?? b.httpMessage ?? fallback) };
+    if (typeof b.error === 'string') return { code: b.error, message: asText(b.error_description) || b.error };
+    if (b.httpCode !== undefined && b.httpCode !== null) {
+      return { code: asText(b.httpCode), message: asText(b.moreInformation) || asText(b.httpMessage) || fallback };
     }
   }
   return { code: undefined, message: fallback };
+}
+
+/** 5 MB: far above any Cesce answer (a sales page of 500 items is well under 1 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export type BodyReading =
+  | { ok: true; text: string; bytes: number }
+  | { ok: false; problem: Extract<ResponseProblem, 'too-large' | 'interrupted' | 'timeout'>; detail: string; bytes: number; cause?: unknown };
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KB`;
+  return `${n} bytes`;
+}
+
+/** "terminated: other side closed (UND_ERR_SOCKET)" from undici's nested errors. */
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 3; depth++) {
+    const { message, code } = e as { message?: unknown; code?: unknown };
+    if (typeof message === 'string' && message && !parts.includes(message)) parts.push(message);
+    if (typeof code === 'string' && code) parts.push(`(${code})`);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join(': ').replace(/: \(/g, ' (') || String(error);
+}
+
+class BodyStalled extends Error {}
+
+/**
+ * Reads a response body as UTF-8 text without ever rejecting: stops at `maxBytes` (checking
+ * Content-Length first), at a broken connection, or after `timeoutMs` without data, and says which.
+ */
+export async function readBodyText(response: Response, options: { maxBytes?: number | undefined; timeoutMs?: number | undefined } = {}): Promise<BodyReading> {
+  const max = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const body = response.body;
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    body?.cancel().catch(() => {});
+    return { ok: false, problem: 'too-large', detail: `a body of ${formatBytes(declared)} (Content-Length), over the ${formatBytes(max)} limit`, bytes: 0 };
+  }
+  if (!body) return { ok: true, text: '', bytes: 0 };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  const release = () => {
+    reader.cancel().catch(() => {});
+  };
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const step = options.timeoutMs
+        ? Promise.race([
+            reader.read(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new BodyStalled()), options.timeoutMs);
+            }),
+          ])
+        : reader.read();
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await step;
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+      if (chunk.done) break;
+      bytes += chunk.value.byteLength;
+      if (bytes > max) {
+        release();
+        return { ok: false, problem: 'too-large', detail: `a body over the ${formatBytes(max)} limit (reading stopped after ${formatBytes(bytes)})`, bytes };
+      }
+      chunks.push(chunk.value);
+    }
+  } catch (error) {
+    release();
+    const name = (error as { name?: unknown } | null)?.name;
+    if (error instanceof BodyStalled || name === 'TimeoutError' || name === 'AbortError') {
+      return { ok: false, problem: 'timeout', detail: `a body that stalled after ${formatBytes(bytes)} (no data for ${options.timeoutMs ?? '?'} ms)`, bytes, cause: error };
+    }
+    return { ok: false, problem: 'interrupted', detail: `a body cut off after ${formatBytes(bytes)}: the connection broke (${describeCause(error)})`, bytes, cause: error };
+  }
+  return { ok: true, text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)), bytes };
+}
+
+export type InterpretedBody =
+  | { kind: 'empty' }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'bad'; problem: Extract<ResponseProblem, 'html' | 'truncated' | 'not-json'>; detail: string };
+
+function quote(text: string, max = 80): string {
+  const flat = String(redact(text.replace(/\s+/g, ' ').trim()));
+  return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
+}
+
+/**
+ * Parses a body read as text. `quoteText: false` (the token endpoint) keeps the body out of the
+ * description, apart from an HTML page's title.
+ */
+export function interpretBody(text: string, contentType: string | null, options: { quoteText?: boolean } = {}): InterpretedBody {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'empty' };
+  try {
+    return { kind: 'json', value: JSON.parse(trimmed) };
+  } catch (error) {
+    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const lie = type.includes('json') ? `, although its content-type says ${type}` : '';
+    if (/^<\?xml/i.test(trimmed) && !/<html/i.test(trimmed)) {
+      // e.g. a SOAP fault or a gateway's XML error.
+      return { kind: 'bad', problem: 'not-json', detail: `an XML document instead of JSON${lie}` };
+    }
+    if (/^<(!doctype\s+html|html|head|body|title|h1)/i.test(trimmed) || type.includes('html')) {
+      const title = /<title[^>]*>([^<]*)</i.exec(trimmed)?.[1] ?? /<h1[^>]*>([^<]*)</i.exec(trimmed)?.[1];
+      return { kind: 'bad', problem: 'html', detail: `an HTML page instead of JSON${lie}${title?.trim() ? ` (${quote(title)})` : ''}` };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
+    if (/^[[{]/.test(trimmed) && (/end of (JSON )?(input|data)|unterminated/i.test(message) || position >= trimmed.length)) {
+      return { kind: 'bad', problem: 'truncated', detail: `truncated JSON (the body ends mid-value after ${trimmed.length} characters)` };
+    }
+    // JSON.parse's message quotes the body: keep it out, it may hold a secret at the token endpoint.
+    const where = Number.isFinite(position) ? ` (invalid at character ${position})` : '';
+    const sample = options.quoteText === false ? '' : `: ${quote(trimmed)}`;
+    return { kind: 'bad', problem: 'not-json', detail: `a body that is not JSON${lie}${where}${sample}` };
+  }
+}
+
+/** "an array", "a string", "null": what a non-object JSON body is. */
+export function describeJsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array (${value.length} items)`;
+  return `a ${typeof value}`;
+}
+
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -67,8 +220,11 @@ export class CesceHttp {
   /** Requests sent to the API (not counting token requests), for reports and benchmarks. */
   requests = 0;
 
+  private readonly retry: RetryPolicy;
+
   constructor(private readonly options: CesceHttpOptions) {
     const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.retry = retry;
     this.ky = ky.create({
       timeout: options.timeoutMs ?? 30_000,
       fetch: options.fetch,
@@ -98,6 +254,21 @@ export class CesceHttp {
   }
 
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
+    // ky retries GETs that fail before the answer; a GET whose body is cut off mid-way is retried
+    // here, as the same policy allows. POSTs never are: the request may have taken effect.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce(spec);
+      } catch (error) {
+        const again = spec.method === 'get' && error instanceof CesceResponseError && error.problem === 'interrupted' && attempt < this.retry.limit;
+        if (!again) throw error;
+        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        await new Promise((r) => setTimeout(r, Math.random() * ceiling));
+      }
+    }
+  }
+
+  private async requestOnce<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
     const url = apiUrl(this.options.environment, spec.api, `contracts/${encodeURIComponent(this.options.contractNo)}/${spec.path}`);
     const token = await this.options.tokens.getToken();
     try {
@@ -105,6 +276,7 @@ export class CesceHttp {
     } catch (error) {
       if (error instanceof HTTPError && error.response.status === 401) {
         // The token may have expired or been revoked early: renew once and try again.
+        error.response.body?.cancel().catch(() => {});
         this.options.tokens.invalidate(token.value);
         const fresh = await this.options.tokens.getToken();
         try {
@@ -126,20 +298,33 @@ export class CesceHttp {
       searchParams,
       ...(spec.json === undefined ? {} : { json: spec.json }),
     });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      throw new CesceConnectError('cesce_response', `Cesce ${spec.operation} answered HTTP ${response.status} with a body that is not JSON (${url})`);
+    const status = response.status;
+    const fail = (problem: ResponseProblem, detail: string, cause?: unknown) =>
+      new CesceResponseError({ status, operation: spec.operation, problem, detail, url, cause });
+    const read = await readBodyText(response, { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.timeoutMs ?? 30_000 });
+    if (!read.ok) throw fail(read.problem, read.detail, read.cause);
+    const got = interpretBody(read.text, response.headers.get('content-type'));
+    if (got.kind === 'bad') throw fail(got.problem, got.detail);
+    if (got.kind === 'empty') {
+      // Some answers may legitimately be empty (a schema that accepts `undefined`); the rest are not.
+      const none = spec.schema.safeParse(undefined);
+      if (none.success) return none.data;
+      throw fail('empty', status === 204 ? 'no content (204) where a JSON object was expected' : 'an empty body where a JSON object was expected');
     }
+    const body = got.value;
+    if (!isJsonObject(body)) {
+      const other = spec.schema.safeParse(body);
+      if (other.success) return other.data;
+      throw fail('not-object', `JSON that is not an object: ${describeJsonKind(body)}`);
+    }
+    // An error envelope explains a failure better than the shape of what came with it.
+    this.checkEnvelope(spec, status, body);
     const parsed = spec.schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';
-      throw new CesceConnectError('cesce_response', `Cesce ${spec.operation} answered with an unexpected body at ${where} (${url})`);
+      throw fail('shape', `an unexpected body at ${where}`);
     }
-    this.checkEnvelope(spec, response.status, body);
     return parsed.data;
   }
 
@@ -162,13 +347,11 @@ export class CesceHttp {
   private async mapError(error: unknown, spec: RequestSpec<z.ZodType>, url: string): Promise<Error> {
     if (error instanceof HTTPError) {
       const status = error.response.status;
-      let body: unknown;
-      try {
-        body = await error.response.json();
-      } catch {
-        body = undefined;
-      }
-      const { code, message } = readErrorBody(body, error.response.statusText || `HTTP ${status}`);
+      const fallback = error.response.statusText || `HTTP ${status}`;
+      const { code, message } = await describeErrorResponse(error.response, fallback, {
+        maxBytes: this.options.maxBodyBytes,
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+      });
       const entry = matchKnowledgeBase({
         status,
         message,
@@ -187,4 +370,22 @@ export class CesceHttp {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/**
+ * Cesce's code and message from an error answer (4xx/5xx) read within the limits. A body that is
+ * not Cesce's JSON (a gateway's HTML page, truncated JSON, a broken connection) keeps the status
+ * text and says what the body was, e.g. "Bad Gateway (an HTML page instead of JSON ("502 Bad Gateway"))".
+ */
+export async function describeErrorResponse(
+  response: Response,
+  fallback: string,
+  options: { maxBytes?: number | undefined; timeoutMs?: number | undefined; quoteText?: boolean } = {},
+): Promise<ErrorFields> {
+  const read = await readBodyText(response, options);
+  if (!read.ok) return { code: undefined, message: `${fallback} (${read.detail})` };
+  const got = interpretBody(read.text, response.headers.get('content-type'), { quoteText: options.quoteText ?? true });
+  if (got.kind === 'bad') return { code: undefined, message: `${fallback} (${got.detail})` };
+  if (got.kind === 'empty') return { code: undefined, message: fallback };
+  return readErrorBody(got.value, fallback);
 }

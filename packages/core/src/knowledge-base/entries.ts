@@ -37,7 +37,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'The policy has expired, or the operation falls outside its validity period.',
     },
     fix: {
-      es: 'En el caso de PRE, pasar consulta al equipo de Transformación para que actualice el vencimiento de la póliza. En el caso de PRO, hablar con el agente comercial para confirmar los motivos del vencimiento.',
+      es: 'En el caso de PRE, pasar consulta al equipo de Transformación para actualice el vencimiento de la póliza. En el caso de PRO, hablar con agente comercial para confirmar motivos sobre el vencimiento.',
       en: 'In PRE, ask Cesce’s Transformation team to update the policy’s expiry date. In PRO, ask your commercial agent why the policy has expired.',
     },
     actor: 'cesce-transformation',
@@ -55,7 +55,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'The operation refers to a debtor with no classification (suplemento) on the policy: it was never requested, or the request was not registered.',
     },
     fix: {
-      es: 'Haz primero una petición (POST) de clasificación; pudo haber algún problema si lo hiciste previamente y la solicitud no quedó registrada.',
+      es: 'Haz primero una petición (POST) de clasificación, pudo haber algún problema si lo hiciste previamente y la solicitud no quedó registrada.',
       en: 'First make a classification request (POST); if you already did, it may not have been registered.',
     },
     actor: 'you',
@@ -87,6 +87,24 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     inferred: true,
   },
   {
+    id: 'cesce-400-financing-state',
+    status: 400,
+    catalogueRef: null,
+    title: { es: 'La solicitud de financiación no admite la operación en su estado', en: 'The financing request’s state does not allow the operation' },
+    recognise: [{ status: 400, messagePatterns: [/solicitud de financiaci[óo]n .* no admite esta operaci[óo]n/i], operations: ['financial.answerConditions'] }],
+    cause: {
+      es: 'Solo se pueden aceptar o rechazar las condiciones de una solicitud de financiación que está pendiente de aceptación (CONDITIONS); esta ya fue aceptada, denegada o rechazada.',
+      en: 'Only the conditions of a financing request awaiting acceptance (CONDITIONS) can be accepted or declined; this one was already accepted, denied or declined.',
+    },
+    fix: {
+      es: 'Consulta el estado de la solicitud (GET financing-requests/{requestNo}) y responde solo a las que estén pendientes de aceptar condiciones. Para financiar de nuevo las facturas, presenta una nueva solicitud.',
+      en: 'Check the request’s status (GET financing-requests/{requestNo}) and only answer requests awaiting acceptance of conditions. To finance the invoices again, file a new request.',
+    },
+    actor: 'you',
+    retryable: false,
+    inferred: true,
+  },
+  {
     id: 'cesce-400-credit-note-order',
     status: 400,
     catalogueRef: '400-10',
@@ -97,7 +115,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'A negative sale (credit note) was declared with no earlier positive sale to offset.',
     },
     fix: {
-      es: 'Es importante el orden en que se presentan las facturas: las facturas positivas deben declararse antes que las negativas que las abonan. Si no se registraron correctamente, las ventas negativas rechazadas pueden remitirse por correo a revisaventas@cesce.es.',
+      es: 'Es importante el orden en que se presentan las facturas y que las facturas positivas se declaren antes que las negativas como abono de las primeras. En caso de que no se hayan registrado correctamente, las ventas negativas rechazadas pueden remitirse por correo a revisaventas@cesce.es',
       en: 'Order matters: declare positive invoices before the negative ones that credit them. Rejected negative sales that were not registered correctly can be emailed to revisaventas@cesce.es.',
     },
     actor: 'you',
@@ -130,12 +148,17 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     recognise: [
       {
         status: 400,
-        messagePatterns: [/no est[áa] permitid[ao] por las condiciones/i, /supera el (plazo|importe) m[áa]ximo/i, /ya existe una solicitud/i],
+        messagePatterns: [
+          /no est[áa] permitid[ao] por las condiciones/i,
+          /supera el (plazo|importe) m[áa]ximo/i,
+          /ya existe una solicitud/i,
+          /supera el tama[ñn]o m[áa]ximo/i,
+        ],
       },
     ],
     cause: {
-      es: 'Algún valor de la solicitud (divisa, plazo de pago, importe) está fuera de lo que permite la póliza.',
-      en: 'A value in the request (currency, payment term, amount) is outside what the policy allows.',
+      es: 'Algún valor de la solicitud (divisa, plazo de pago, importe, tamaño de un documento) está fuera de lo que permite la póliza o el API.',
+      en: 'A value in the request (currency, payment term, amount, size of a document) is outside what the policy or the API allows.',
     },
     fix: { es: 'Ajusta la solicitud a las condiciones de la póliza.', en: 'Adjust the request to the policy’s conditions.' },
     actor: 'you',
@@ -150,13 +173,13 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
     recognise: [
       {
         status: 400,
-        messagePatterns: [/datos de la venta no son v[áa]lidos/i, /datos del cobro no son v[áa]lidos/i],
-        operations: ['sales.create', 'sales.modify', 'collections.create'],
+        messagePatterns: [/datos de la venta no son v[áa]lidos/i, /datos del cobro no son v[áa]lidos/i, /datos del impago no son v[áa]lidos/i],
+        operations: ['sales.create', 'sales.modify', 'collections.create', 'claims.declareNonPayment'],
       },
     ],
     cause: {
-      es: 'Los datos de la declaración de venta (o de su modificación, prórroga o cobro) no son válidos: fechas, importe, número de factura, un importe pendiente (maturityAmount) mayor que la factura original o un cobro mayor que lo pendiente de la venta.',
-      en: 'The sale declaration (or its correction, prórroga or collection) carries invalid data: dates, amount, invoice number, an unpaid amount (maturityAmount) above the original invoice, or a collection above what is still unpaid on the sale.',
+      es: 'Los datos de la declaración de venta (o de su modificación, prórroga, cobro o aviso de impago) no son válidos: fechas, importe, número de factura, un importe pendiente (maturityAmount) mayor que la factura original, o un cobro o un impago mayor que lo pendiente de la venta.',
+      en: 'The sale declaration (or its correction, prórroga, collection or non-payment notice) carries invalid data: dates, amount, invoice number, an unpaid amount (maturityAmount) above the original invoice, or a collection or non-payment above what is still unpaid on the sale.',
     },
     fix: { es: 'Corrige en origen los datos de la venta para poder declararla.', en: 'Correct the sale’s data at source (in the ERP) so that it can be declared.' },
     actor: 'you',
@@ -207,7 +230,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'The token endpoint rejected USERNAME/PASSWORD (or they are missing in PRE/PRO).',
     },
     fix: {
-      es: 'Verificar que tanto las credenciales CLIENT ID y CLIENT SECRET (facilitadas al generar la aplicación) como USERNAME y PASSWORD (enviadas por correo desde noreply@cesce.es) sean correctas.',
+      es: 'Verificar que tanto las credenciales CLIENT ID y CLIENT SECRET (facilitadas al generar la aplicación inicialmente) como USERNAME y PASSWORD (enviadas por correo desde noreply@cesce.es) sean correctas.',
       en: 'Check both CLIENT ID and CLIENT SECRET (given when the application was created) and USERNAME and PASSWORD (sent by email from noreply@cesce.es).',
     },
     actor: 'you',
@@ -240,7 +263,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'The portal application is not subscribed to the API’s product (or to the OAuth product).',
     },
     fix: {
-      es: 'Inicia sesión en Sandbox, accede a ‘Productos’, selecciona la aplicación donde quieres añadir el producto y pulsa en ‘Continuar’. Si no tienes una aplicación creada, inicia sesión en Sandbox para crearla.',
+      es: 'Inicia sesión en Sandbox, accede a ‘Productos’, selecciona la aplicación donde quieres añadir el producto y pulsa en ‘Continuar’. En caso de no tener una aplicación creada previamente, inicia sesión en Sandbox para poder hacerlo desde ahí.',
       en: 'Log in to the Sandbox portal, open ‘Productos’, select the application that should get the product and press ‘Continuar’. Without an application, create one in the Sandbox portal first.',
     },
     actor: 'cesce-portal',
@@ -262,7 +285,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'Wrong or missing application credentials, or a missing, invalid or expired Bearer token.',
     },
     fix: {
-      es: 'Es posible que se hayan introducido de forma incorrecta CLIENT ID y CLIENT SECRET, entregados al crear la aplicación. En Postman, añade en ‘Environments’ CLIENT ID y CLIENT SECRET y el USERNAME y PASSWORD recibidos por correo para PRE o PRO (no los del registro en la web). En la consola web del portal, usa CLIENT ID y CLIENT SECRET de la aplicación y el USERNAME y PASSWORD de registro en la web. En Sandbox no se proporcionan USERNAME y PASSWORD al no ser obligatorios; CLIENT ID y CLIENT SECRET sí lo son.',
+      es: 'Es posible que se hayan introducido de forma incorrecta los datos de acceso de la aplicación (CLIENT ID y CLIENT SECRET), que se entregaron al crear la aplicación y deben utilizarse en postman o el entorno web donde estés haciendo las pruebas. Si estás trabajando en postman, deberás añadir las variables en el apartado ‘Environments’ dentro del espacio de trabajo, tanto CLIENT ID y CLIENT SECRET de la aplicación creada como USERNAME y PASSWORD recibidos por correo para el entorno PRE o PRO (no confundir con los generados al registrarse en la web). Si estás trabajando dentro del producto API en el entorno web, también deberás añadir CLIENT ID y CLIENT SECRET de la aplicación creada y USERNAME y PASSWORD de registro en la web. Si estás trabajando en Sandbox, no se proporcionan las credenciales USERNAME y PASSWORD al no ser obligatorias, mientras que CLIENT ID y CLIENT SECRET sí lo son.',
       en: 'The application’s CLIENT ID and CLIENT SECRET (given when it was created) were probably entered wrongly. In Postman, set them, plus the USERNAME and PASSWORD received by email for PRE or PRO (not the website registration ones), under ‘Environments’. In the portal’s web console, use the application’s CLIENT ID and CLIENT SECRET with the website registration USERNAME and PASSWORD. In Sandbox, USERNAME and PASSWORD are not issued because they are not required; CLIENT ID and CLIENT SECRET are.',
     },
     actor: 'you',
@@ -298,7 +321,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'In Sandbox only the exact data of the data sets works; any change to such a request produces this error.',
     },
     fix: {
-      es: 'Utiliza los datos específicos de los juegos de datos y se devolverán exactamente los datos que se indican en dichos modelos. Cualquier cambio en las peticiones de dichos datos producirá un error. En PRE y PRO, los juegos de datos son los de las pólizas reales.',
+      es: 'Utiliza los datos específicos de los juegos de datos y se devolverán exactamente los datos que se indican en dichos modelos. Cualquier cambio en las peticiones de dichos datos producirá un error. En los entornos PRE y PRO, los juegos de datos serán los de las pólizas reales.',
       en: 'Use the exact data of the data sets; exactly the data shown in those models is returned, and any change to those requests produces an error. In PRE and PRO the data sets are the real policies.',
     },
     actor: 'you',
@@ -352,7 +375,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'A required field is missing from the request body; the answer names it.',
     },
     fix: {
-      es: 'El propio API devuelve en la respuesta un mensaje con el campo que falta a corregir. Por ejemplo, "\'nonPaymentInd\' is missing."',
+      es: 'El propio API devolverá en la respuesta un mensaje con el campo que falta a corregir. Por ejemplo, “\'nonPaymentInd\' is missing."',
       en: 'The API’s answer names the field to correct, e.g. "\'nonPaymentInd\' is missing." Fill that field in the ERP or the mapping and send again.',
     },
     actor: 'you',
@@ -388,7 +411,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeBaseEntry[] = [
       en: 'A temporary outage of Cesce’s back end; it can also come from request variables that have no value.',
     },
     fix: {
-      es: 'Confirmar que todas las variables de la petición tengan algún valor, eliminar las que no lo tengan y reintentar más tarde: el error se suele resolver en pocas horas dentro del mismo día.',
+      es: 'Confirmar que todas las variables de la petición tengan algún valor, eliminar las que no lo tengan y reintentar más tarde, ya que el error se resolvería en pocas horas dentro de ese mismo día.',
       en: 'Make sure every variable in the request has a value, remove those that have none, and retry later: the error normally clears within a few hours the same day.',
     },
     actor: 'you',
