@@ -193,10 +193,21 @@ export class Ledger {
     }
     this.db.pragma('busy_timeout = 5000');
     this.checkSchema();
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
-    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+    // Two runs started together may both create the file: switching to WAL and creating the
+    // tables can answer SQLITE_BUSY without waiting, so those steps are retried for a while.
+    retryWhileBusy(() => {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    });
+    // All tables appear at once (one transaction), so no run ever sees half a ledger.
+    retryWhileBusy(() =>
+      this.db
+        .transaction(() => {
+          this.db.exec(SCHEMA);
+          this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+        })
+        .immediate(),
+    );
   }
 
   /** Fails clearly on a file that is not a SQLite database or not a cesce ledger. */
@@ -448,6 +459,21 @@ export class Ledger {
 
   close(): void {
     this.db.close();
+  }
+}
+
+function retryWhileBusy(step: () => void, timeoutMs = 10_000): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20 + Math.floor(Math.random() * 30));
+    }
   }
 }
 
