@@ -323,6 +323,59 @@ describe('cesce emulate and --help', () => {
     expect(await exit).toBe(0);
   });
 
+  it('injects faults from --rate-limit, --fail-rate and --faults FILE', async () => {
+    const faultsFile = join(dir, 'faults.json');
+    writeFileSync(faultsFile, JSON.stringify({ failOperations: { 'sales.subsidiaries': { status: 401, code: 'AUT009', message: 'Acceso denegado.' } } }));
+    const child = spawn(process.execPath, [cli, 'emulate', 'cesce', '--rate-limit', '3/3600', '--fail-rate', '1', '--faults', faultsFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+      const tokenRes = await fetch(`${url}/oauth2/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'demo-client-id', client_secret: 'demo-client-secret' }),
+      });
+      expect(tokenRes.status).toBe(200);
+      const { access_token } = (await tokenRes.json()) as { access_token: string };
+      const get = (path: string) => fetch(`${url}/sales/v1/contracts/34109150331/${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+      expect((await get('subsidiaries')).status).toBe(401);
+      expect((await get('sales')).status).toBe(503);
+      const limited = await get('sales');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.kill('SIGTERM');
+      await exit;
+    }
+  });
+
+  it('serves a sandbox model with --mode sandbox-model and rejects a missing --model', async () => {
+    const model = join(root, 'packages/sandbox/data/sandbox-model.json');
+    const child = spawn(process.execPath, [cli, 'emulate', 'cesce', '--mode', 'sandbox-model', '--model', model], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+      const tokenRes = await fetch(`${url}/oauth2/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'demo-client-id', client_secret: 'demo-client-secret' }),
+      });
+      const { access_token } = (await tokenRes.json()) as { access_token: string };
+      const sub = await fetch(`${url}/sales/v1/contracts/34109150331/subsidiaries`, { headers: { authorization: `Bearer ${access_token}` } });
+      expect(sub.status).toBe(200);
+      const other = await fetch(`${url}/sales/v1/contracts/34109150331/sales?endorsementNo=1`, { headers: { authorization: `Bearer ${access_token}` } });
+      expect(other.status).toBe(404);
+    } finally {
+      const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.kill('SIGTERM');
+      await exit;
+    }
+    const run = await cesce(['emulate', 'cesce', '--mode', 'sandbox-model']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--model/);
+  });
+
   it('prints the Odoo emulator URL on the first line', async () => {
     const child = spawn(process.execPath, [cli, 'emulate', 'odoo', '--data', demoDataset], { stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));

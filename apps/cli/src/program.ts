@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
 import { registerExplain } from './commands/explain.js';
+import { registerSpec } from './commands/spec.js';
 import { registerSync } from './commands/sync.js';
 
 export const VERSION = '0.1.0';
@@ -20,10 +21,14 @@ Try it on the embedded emulators:
 
 Explain a Cesce error:
   $ cesce explain 400 --lang es
-  $ cesce explain cesce-400-contract-format`,
+  $ cesce explain cesce-400-contract-format
+
+Check our schemas against a document downloaded from Cesce's portal:
+  $ cesce spec check sales-swagger.json`,
     );
   registerSync(program);
   registerEmulate(program);
   registerExplain(program);
+  registerSpec(program);
   return program;
 }

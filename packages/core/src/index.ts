@@ -24,3 +24,4 @@ export * from './domains/claims/operations.js';
 export * from './domains/financial/operations.js';
 export * from './client.js';
 export * from './config.js';
+export * from './spec/index.js';

@@ -36,6 +36,7 @@ export function guardApiCall(
   if (ctx.today() > policy.expiryDate) {
     return { ok: false, reply: ruleError('policyExpired', { contractNo: raw, expiryDate: policy.expiryDate }) };
   }
+  if (policy.inactive) return { ok: false, reply: ruleError('policyInactive', { contractNo: raw }) };
   return { ok: true, app, token, policy };
 }
 

@@ -43,6 +43,8 @@ export function handleClassificationQuery(ctx: HandlerContext, policy: PolicySta
     )
     .sort((a, b) => compareNumeric(a.requestNo, b.requestNo));
   if (found.length === 0) return ruleError('classificationNotFound');
+  const inconsistent = found.find((c) => c.inconsistent);
+  if (inconsistent) return ruleError('debtorInconsistent', { taxCode: inconsistent.taxCode });
   return {
     status: 200,
     body: { error: OK_ENVELOPE, client: { contractNo: policy.contractNo }, debtor: found.map(classificationToWire) },

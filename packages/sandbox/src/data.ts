@@ -85,6 +85,8 @@ export const sandboxClassificationSchema = z.object({
     .optional(),
   // extension: the reason code an Annul Classification request carried
   cancellationReasonCode: z.string().optional(),
+  /** [inferred] Fault for the knowledge base: a query that finds it answers 400 "error técnico" (entry 400-4). */
+  inconsistent: z.boolean().optional(),
 });
 export type SandboxClassification = z.infer<typeof sandboxClassificationSchema>;
 
@@ -251,6 +253,8 @@ export const sandboxPolicySchema = z.object({
   policyholderName: z.string(),
   effectiveDate: isoDate,
   expiryDate: isoDate,
+  /** [inferred] Policy not valid to operate (entry 400-3): every API call on it answers 400 POL006. */
+  inactive: z.boolean().optional(),
   currencies: z.array(z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "EUR"' })),
   options: z.object({
     creditNotes: z.boolean(),

@@ -33,3 +33,24 @@ export { RULES, formatMessage, type RuleDefinition, type RuleName, type RuleBody
 export { STATUS as CLASSIFICATION_STATUS } from './classifications.js';
 export type { EnvironmentKind } from './context.js';
 export { DEFAULT_MOVEMENTS_PAGE_SIZE } from './movements.js';
+export {
+  FaultInjector,
+  emulatorFaultsSchema,
+  injectedFaultSchema,
+  loadFaultsFile,
+  parseFaults,
+  parseRateLimit,
+  type EmulatorFaults,
+  type InjectedFault,
+} from './faults.js';
+export {
+  DEFAULT_SANDBOX_MODEL_FILE,
+  canonicalJson,
+  findModelCase,
+  loadSandboxModel,
+  parseSandboxModel,
+  sandboxModelCaseSchema,
+  sandboxModelSchema,
+  type SandboxModel,
+  type SandboxModelCase,
+} from './sandbox-model.js';

@@ -13,6 +13,7 @@ import {
   classificationsPath,
   collectionBody,
   collectionsPath,
+  faultFlagData,
   getToken,
   movementsPath,
   postForm,
@@ -33,6 +34,9 @@ type Scenario = { rule: RuleName; operation?: OperationId; environment?: 'sandbo
 let emu: CesceEmulator;
 let pre: CesceEmulator;
 let broken: CesceEmulator;
+let flags: CesceEmulator;
+let limited: CesceEmulator;
+let flaky: CesceEmulator;
 let token: string;
 let readToken: string;
 let noSalesToken: string;
@@ -41,6 +45,9 @@ beforeAll(async () => {
   emu = await start();
   pre = await start({ environment: 'pre' });
   broken = await start({ now: () => 'not-a-date' });
+  flags = await start({ data: faultFlagData() });
+  limited = await start({ faults: { rateLimit: { requests: 1, perSeconds: 3600 } } });
+  flaky = await start({ faults: { status5xxRate: 1 } });
   token = await getToken(emu);
   readToken = await getToken(emu, APPS.readOnly, 'read');
   noSalesToken = await getToken(emu, APPS.noSales, 'read create');
@@ -49,7 +56,7 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
 });
 afterAll(async () => {
-  await Promise.all([emu.close(), pre.close(), broken.close()]);
+  await Promise.all([emu, pre, broken, flags, limited, flaky].map((e) => e.close()));
 });
 
 const tokenForm = (fields: Record<string, string>) => postForm(`${emu.url}/oauth2/v1/token`, fields);
@@ -246,6 +253,18 @@ const SCENARIOS: Scenario[] = [
       return call(emu, 'POST', financialPath(C.main, `/${denied.body.financingRequest.requestNo}/answer`), { token, json: { conditionsAcceptedInd: 'S' } });
     },
   },
+  { rule: 'policyInactive', operation: 'sales.list', run: async () => call(flags, 'GET', salesPath(C.strict), { token: await getToken(flags) }) },
+  {
+    rule: 'debtorInconsistent',
+    operation: 'classifications.query',
+    run: async () => call(flags, 'GET', classificationsPath(C.main, '?taxCode=B12345674&countryCode=ES'), { token: await getToken(flags) }),
+  },
+  {
+    rule: 'rateLimited',
+    operation: 'sales.list',
+    run: async () => call(limited, 'GET', salesPath(C.main), { token: await getToken(limited) }),
+  },
+  { rule: 'serviceUnavailable', operation: 'sales.list', run: async () => call(flaky, 'GET', salesPath(C.main), { token: await getToken(flaky) }) },
   {
     rule: 'internalError',
     operation: 'sales.list',

@@ -19,6 +19,8 @@ import { ruleError, type RuleName } from './rules/messages.js';
 import { DEFAULT_MOVEMENTS_PAGE_SIZE, handleMovements } from './movements.js';
 import { handleSaleConsult, handleSaleCreate, handleSaleModify, handleSalesList, handleSubsidiaries } from './sales.js';
 import { Store, type EmulatorState } from './store.js';
+import { FaultInjector, parseFaults, type EmulatorFaults } from './faults.js';
+import { findModelCase, loadSandboxModel, parseSandboxModel, type SandboxModelCase } from './sandbox-model.js';
 import { handleToken } from './token.js';
 
 export interface CesceEmulatorOptions {
@@ -47,6 +49,16 @@ export interface CesceEmulatorOptions {
    * in which a client that dies has been served without knowing it (fault injection).
    */
   latencyMs?: number;
+  /** Deterministic fault injection: 503s, a rate limit (429 + Retry-After), errors on named operations. */
+  faults?: EmulatorFaults;
+  /**
+   * 'simulation' (default): stateful business rules over the seed data. 'sandbox-model': like
+   * Cesce's remote sandbox, only the model's sample inputs are answered (fixed outputs), anything
+   * else is 404; the token endpoint still works with the seed data's applications.
+   */
+  mode?: 'simulation' | 'sandbox-model';
+  /** The sandbox model: a file path, or the cases (array or `{cases}` object). Required in sandbox-model mode. */
+  model?: unknown;
 }
 
 export interface RequestLogEntry {
@@ -91,7 +103,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body);
+  const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
@@ -130,12 +142,36 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
     throw new TypeError(`movementsPageSize must be a positive integer, got ${movementsPageSize}`);
   }
 
+  const mode = options.mode ?? 'simulation';
+  if (mode !== 'simulation' && mode !== 'sandbox-model') {
+    throw new TypeError(`Unknown emulator mode '${String(mode)}': expected simulation or sandbox-model.`);
+  }
+  let modelCases: SandboxModelCase[] | undefined;
+  if (mode === 'sandbox-model') {
+    if (environment !== 'sandbox') throw new TypeError(`sandbox-model mode emulates the sandbox environment, not '${environment}'.`);
+    if (options.model === undefined) throw new TypeError('sandbox-model mode needs a model (file or object).');
+    modelCases = typeof options.model === 'string' ? loadSandboxModel(options.model) : parseSandboxModel(options.model);
+  }
+  const faults = options.faults ? new FaultInjector(parseFaults(options.faults), clock) : undefined;
+
   const ctx: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl, movementsPageSize };
   const requestLog: RequestLogEntry[] = [];
 
   const dispatch = (req: IncomingMessage, rawBody: string, url: URL): { reply: Reply; operation?: OperationId } => {
     const method = (req.method ?? 'GET').toUpperCase();
     const match = matchRoute(method, url.pathname);
+    const matchedOperation = match.kind === 'match' ? match.route.operation : undefined;
+    const withOperation = (reply: Reply): { reply: Reply; operation?: OperationId } =>
+      matchedOperation ? { reply, operation: matchedOperation } : { reply };
+    const fault = faults?.check(matchedOperation);
+    if (fault) return withOperation(fault);
+    if (modelCases) {
+      if (matchedOperation === 'token') return withOperation(handleToken(ctx, rawBody));
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer || !ctx.store.token(bearer, ctx.nowMs())) return withOperation(ruleError('securityChecks'));
+      const found = findModelCase(modelCases, method, url.pathname, url.searchParams, rawBody);
+      return withOperation(found ? { status: found.status, body: found.response } : ruleError('notFound'));
+    }
     if (match.kind === 'not-found') return { reply: ruleError('notFound') };
     if (match.kind === 'method-not-allowed') {
       const reply = ruleError('methodNotAllowed', { method });

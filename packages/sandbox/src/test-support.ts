@@ -297,3 +297,16 @@ export function classificationBody(overrides: Record<string, unknown> = {}): Rec
     ...overrides,
   };
 }
+
+/**
+ * The fixture with the knowledge-base fault flags of the data file: the strict policy is
+ * `inactive` (400-3) and classification 5000003 of the main policy is `inconsistent` (400-4).
+ */
+export function faultFlagData(): SandboxData {
+  const data = fixtureData();
+  for (const p of data.policies) {
+    if (p.contractNo === C.strict) p.inactive = true;
+    for (const c of p.classifications) if (c.requestNo === '5000003') c.inconsistent = true;
+  }
+  return data;
+}

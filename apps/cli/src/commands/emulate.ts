@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { DEFAULT_DATA_FILE, startCesceEmulator } from '@cesce-connect/sandbox';
+import {
+  DEFAULT_DATA_FILE,
+  loadFaultsFile,
+  parseRateLimit,
+  startCesceEmulator,
+  type CesceEmulatorOptions,
+  type EmulatorFaults,
+} from '@cesce-connect/sandbox';
 import { startOdooEmulator } from '@cesce-connect/connector-odoo/testing';
 
 function parsePort(value: string): number {
@@ -30,6 +37,55 @@ async function serve(start: () => Promise<{ url: string; close(): Promise<void> 
   await stopped;
 }
 
+interface CesceEmulateFlags {
+  data: string;
+  state?: string;
+  host: string;
+  port: string;
+  tokenTtl?: string;
+  latency: string;
+  failRate?: string;
+  rateLimit?: string;
+  faults?: string;
+  mode: string;
+  model?: string;
+}
+
+/** The emulator options from the flags, or the message that explains a bad flag. */
+function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | string {
+  const latency = Number(o.latency);
+  if (!(Number.isInteger(latency) && latency >= 0)) return `--latency must be a whole number of milliseconds, not '${o.latency}'`;
+  const ttl = o.tokenTtl === undefined ? undefined : Number(o.tokenTtl);
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) return `--token-ttl must be a positive whole number of seconds, not '${o.tokenTtl}'`;
+  if (o.mode !== 'simulation' && o.mode !== 'sandbox-model') return `--mode must be simulation or sandbox-model, not '${o.mode}'`;
+  if (o.mode === 'sandbox-model' && !o.model) return '--mode sandbox-model needs --model FILE';
+  let port: number;
+  let faults: EmulatorFaults | undefined;
+  try {
+    port = parsePort(o.port);
+    faults = o.faults ? loadFaultsFile(o.faults) : undefined;
+    if (o.failRate !== undefined) {
+      const rate = Number(o.failRate);
+      if (!(o.failRate.trim() !== '' && rate >= 0 && rate <= 1)) return `--fail-rate must be a number from 0 to 1, not '${o.failRate}'`;
+      faults = { ...faults, status5xxRate: rate };
+    }
+    if (o.rateLimit !== undefined) faults = { ...faults, rateLimit: parseRateLimit(o.rateLimit) };
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return {
+    dataFile: o.data,
+    host: o.host,
+    port,
+    ...(o.state ? { stateFile: o.state } : {}),
+    ...(ttl ? { tokenTtlSeconds: ttl } : {}),
+    latencyMs: latency,
+    ...(faults ? { faults } : {}),
+    mode: o.mode,
+    ...(o.model ? { model: o.model } : {}),
+  };
+}
+
 export function registerEmulate(program: Command): void {
   const emulate = program
     .command('emulate')
@@ -44,6 +100,11 @@ export function registerEmulate(program: Command): void {
     .option('--port <port>', 'port (0 = a free one)', '0')
     .option('--token-ttl <seconds>', 'lifetime of issued tokens in seconds (default: from the data file, else 3600)')
     .option('--latency <ms>', 'delay every answer by this many milliseconds, after it has taken effect (fault injection)', '0')
+    .option('--fail-rate <rate>', 'answer 503 to this share (0..1) of API calls, deterministically: 0.25 fails every 4th call')
+    .option('--rate-limit <N/S>', 'answer 429 (with Retry-After) beyond N requests per S seconds, e.g. 10/1')
+    .option('--faults <file>', 'fault-injection JSON (status5xxRate, rateLimit, failOperations); see packages/sandbox/README.md')
+    .option('--mode <mode>', 'simulation (stateful rules) or sandbox-model (only the model\'s sample inputs, 404 otherwise)', 'simulation')
+    .option('--model <file>', 'sandbox model file for --mode sandbox-model (format: docs/sandbox-data-format.md)')
     .addHelpText(
       'after',
       `
@@ -52,33 +113,18 @@ contract 34109150331 (valid) and 38100029218 (expired). Data format: docs/sandbo
 
 Examples:
   $ cesce emulate cesce
-  $ cesce emulate cesce --port 4010 --state .cesce/emulator-state.json`,
+  $ cesce emulate cesce --port 4010 --state .cesce/emulator-state.json
+  $ cesce emulate cesce --fail-rate 0.1 --rate-limit 10/1
+  $ cesce emulate cesce --mode sandbox-model --model packages/sandbox/data/sandbox-model.json`,
     )
-    .action(async (o: { data: string; state?: string; host: string; port: string; tokenTtl?: string; latency: string }) => {
-      const latency = Number(o.latency);
-      if (!(Number.isInteger(latency) && latency >= 0)) {
-        process.stderr.write(`cesce emulate cesce: --latency must be a whole number of milliseconds, not '${o.latency}'\n`);
+    .action(async (o: CesceEmulateFlags) => {
+      const options = cesceEmulatorOptions(o);
+      if (typeof options === 'string') {
+        process.stderr.write(`cesce emulate cesce: ${options}\n`);
         process.exitCode = 1;
         return;
       }
-      const ttl = o.tokenTtl === undefined ? undefined : Number(o.tokenTtl);
-      if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) {
-        process.stderr.write(`cesce emulate cesce: --token-ttl must be a positive whole number of seconds, not '${o.tokenTtl}'\n`);
-        process.exitCode = 1;
-        return;
-      }
-      await serve(
-        () =>
-          startCesceEmulator({
-            dataFile: o.data,
-            host: o.host,
-            port: parsePort(o.port),
-            ...(o.state ? { stateFile: o.state } : {}),
-            ...(ttl ? { tokenTtlSeconds: ttl } : {}),
-            latencyMs: latency,
-          }),
-        'cesce',
-      );
+      await serve(() => startCesceEmulator(options), 'cesce');
     });
 
   emulate

@@ -221,6 +221,24 @@ export const RULES = {
     kb: 'cesce-400-policy-expired',
     when: 'today > policy expiryDate',
   },
+  policyInactive: {
+    status: 400,
+    code: 'POL007',
+    body: 'business',
+    message: 'La póliza {contractNo} no es válida para operar.',
+    operations: ALL_API,
+    kb: 'cesce-400-check-policy',
+    when: 'the policy is flagged `inactive: true` in the data',
+  },
+  debtorInconsistent: {
+    status: 400,
+    code: 'SYS001',
+    body: 'business',
+    message: 'Se ha producido un error técnico: los datos del deudor {taxCode} presentan una inconsistencia.',
+    operations: ['classifications.query'],
+    kb: 'cesce-400-support-review',
+    when: 'a query finds a classification flagged `inconsistent: true` in the data',
+  },
   // ---- request bodies and parameters --------------------------------------------------------
   missingField: {
     status: 422,
@@ -530,6 +548,27 @@ export const RULES = {
     operations: [],
     kb: 'cesce-500-service-unavailable',
     when: 'a bug in the emulator',
+  },
+  // ---- injected faults (options.faults) ------------------------------------------------------------
+  rateLimited: {
+    status: 429,
+    code: '429',
+    body: 'gateway',
+    httpMessage: 'Too Many Requests',
+    message: 'Rate limit exceeded: {requests} requests per {perSeconds} s. Retry after {retryAfter} s.',
+    operations: [],
+    kb: 'cesce-429-rate-limit',
+    when: '`faults.rateLimit`: more than N requests in a window of S seconds (answer carries `Retry-After`)',
+  },
+  serviceUnavailable: {
+    status: 503,
+    code: '503',
+    body: 'gateway',
+    httpMessage: 'Service Unavailable',
+    message: 'The service is temporarily unavailable.',
+    operations: [],
+    kb: 'cesce-500-service-unavailable',
+    when: '`faults.status5xxRate` (deterministic: every 1/rate-th API call)',
   },
 } as const satisfies Record<string, RuleDefinition>;
 
