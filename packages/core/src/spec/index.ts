@@ -1,2 +1,3 @@
 export * from './operations.js';
 export * from './compare.js';
+export * from './fidelity.js';
