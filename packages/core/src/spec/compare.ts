@@ -107,7 +107,7 @@ function basePathOf(format: SpecFormat, doc: Record<string, unknown>): string {
   if (!isObject(first) || typeof first.url !== 'string') return '';
   const url = first.url.replace(/\{[^}]*\}/g, 'x');
   try {
-    return new URL(url, 'http://placeholder').pathname.replace(/\/+$/, '');
+    return new URL(url, 'http://relative.invalid') /* resolves a relative server URL */.pathname.replace(/\/+$/, '');
   } catch {
     return '';
   }
