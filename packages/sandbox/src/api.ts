@@ -77,3 +77,16 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
   for (const [k, v] of query) if (v.trim() !== '' && !(k in out)) out[k] = v.trim();
   return out;
 }
+
+/** One page of `items` and its Movements-style pagination block (every value a string). */
+export function paginate<T>(items: readonly T[], pageNo: number, pageSize: number): { page: T[]; pagination: Record<string, string> } {
+  return {
+    page: items.slice((pageNo - 1) * pageSize, pageNo * pageSize),
+    pagination: {
+      pageNo: String(pageNo),
+      pageSize: String(pageSize),
+      totalPages: String(Math.ceil(items.length / pageSize)),
+      totalElements: String(items.length),
+    },
+  };
+}

@@ -14,7 +14,7 @@ import {
   type OperationId,
 } from '@cesce-connect/core';
 import { readWireAmount } from './amounts.js';
-import { describeIssue, firstMissing, isPlainObject, queryObject, type JsonBody } from './api.js';
+import { describeIssue, firstMissing, isPlainObject, paginate, queryObject, type JsonBody } from './api.js';
 import { compareNumeric, findByEndorsementNo } from './classifications.js';
 import { outstandingOf } from './collections.js';
 import type { HandlerContext, Reply } from './context.js';
@@ -104,16 +104,8 @@ function listDossiers(policy: PolicyState, query: URLSearchParams): Reply {
   const matching = policy.dossiers
     .filter((d) => (!q.endorsementNo || d.endorsementNo === q.endorsementNo) && (!q.statusCode || d.statusCode === q.statusCode))
     .sort((a, b) => compareNumeric(a.dossierNo, b.dossierNo));
-  const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-  return ok({
-    dossiers: list(page.map((d) => dossierToWire(policy, d))),
-    pagination: {
-      pageNo: String(pageNo),
-      pageSize: String(pageSize),
-      totalPages: String(Math.ceil(matching.length / pageSize)),
-      totalElements: String(matching.length),
-    },
-  });
+  const { page, pagination } = paginate(matching, pageNo, pageSize);
+  return ok({ dossiers: list(page.map((d) => dossierToWire(policy, d))), pagination });
 }
 
 /** POST …/dossiers/{dossierNo}/non-payments: the aviso de impago. */

@@ -15,7 +15,7 @@ import {
   type ModifySaleRequest,
 } from '@cesce-connect/core';
 import { readWireAmount } from './amounts.js';
-import { describeIssue, firstMissing, isPlainObject, queryObject, type JsonBody } from './api.js';
+import { describeIssue, firstMissing, isPlainObject, paginate, queryObject, type JsonBody } from './api.js';
 import { compareNumeric, findByEndorsementNo } from './classifications.js';
 import type { HandlerContext, Reply } from './context.js';
 import type { SandboxSale } from './data.js';
@@ -138,20 +138,8 @@ export function handleSalesList(_ctx: HandlerContext, policy: PolicyState, query
         (!q.invoiceMonth || s.invoiceDate.replaceAll('-', '').slice(0, 6) === q.invoiceMonth),
     )
     .sort((a, b) => compareNumeric(a.saleCesceReferenceNo, b.saleCesceReferenceNo));
-  const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-  return {
-    status: 200,
-    body: {
-      error: OK_ENVELOPE,
-      sales: page.length > 0 ? page.map(saleToWire) : null,
-      pagination: {
-        pageNo: String(pageNo),
-        pageSize: String(pageSize),
-        totalPages: String(Math.ceil(matching.length / pageSize)),
-        totalElements: String(matching.length),
-      },
-    },
-  };
+  const { page, pagination } = paginate(matching, pageNo, pageSize);
+  return { status: 200, body: { error: OK_ENVELOPE, sales: page.length > 0 ? page.map(saleToWire) : null, pagination } };
 }
 
 /** GET …/sale?saleCesceReferenceNo= */
