@@ -254,7 +254,7 @@ describe('write-back', () => {
 
   test('writeSale writes the sale reference on the invoice', async () => {
     const s = source();
-    await s.writeSale({ documentErpId: '101', saleCesceReferenceNo: 'S-000123' });
+    await s.writeSale({ documentErpId: '101', state: 'declared', saleCesceReferenceNo: 'S-000123' });
     expect(emulator.records('account.move').find((r) => r.id === 101)).toMatchObject({ x_cesce_sale_ref: 'S-000123' });
     await s.close();
   });

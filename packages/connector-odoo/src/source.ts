@@ -395,7 +395,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     writeSale: async (update: SaleWriteBack): Promise<void> => {
       await ensureConnected();
       const id = recordId('account.move', update.documentErpId);
-      await write('account.move', id, { [fields.saleReference]: update.saleCesceReferenceNo });
+      await write('account.move', id, { [fields.saleReference]: update.saleCesceReferenceNo ?? false });
     },
     close: async (): Promise<void> => {
       transport.close();

@@ -628,7 +628,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     let written = 0;
     for (const item of toWriteBack) {
       try {
-        await source.writeSale({ documentErpId: item.erpId, saleCesceReferenceNo: item.cesceRef! });
+        await source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! });
         ledger.markWrittenBack(item.key);
         report.writeBack.invoices += 1;
       } catch (error) {

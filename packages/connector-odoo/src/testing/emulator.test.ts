@@ -223,7 +223,7 @@ describe('search, read and write', () => {
   test('every call is logged', async () => {
     emulator.calls.length = 0;
     await rpc.executeKw('res.country', 'search_count', [[]], { context: { lang: 'es_ES' } });
-    expect(emulator.calls).toEqual([{ service: 'object', method: 'search_count', model: 'res.country', args: [[]], kwargs: { context: { lang: 'es_ES' } } }]);
+    expect(emulator.calls).toEqual([{ service: 'object', method: 'search_count', model: 'res.country', args: [[]], kwargs: { context: { lang: 'es_ES' } }, protocol: 'xmlrpc' }]);
   });
 });
 

@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { loadOdooDataset, validateOdooDataset, type OdooDataset, type OdooDatasetRecord, type OdooUser } from './dataset.js';
-import { accessDenied, accessError, databaseMissing, OdooFault, serverFault } from './faults.js';
-import { OdooOrm, type OrmEnv } from './orm.js';
-import { pyRepr } from './domain.js';
+import { OdooFault, serverFault } from './faults.js';
+import { OdooDispatcher, type OdooEmulatorCall } from './dispatch.js';
+export type { OdooEmulatorCall } from './dispatch.js';
+import { OdooOrm } from './orm.js';
 import { MarshalError, serializeFault, serializeResponse } from './wire.js';
 
 /** `xmlrpc/lib/deserializer` (CommonJS, untyped): parses a `<methodCall>` from a stream. */
@@ -25,16 +26,6 @@ export interface OdooEmulatorOptions {
   port?: number | undefined;
 }
 
-/** One XML-RPC call received by the emulator (secrets replaced by "***"). */
-export interface OdooEmulatorCall {
-  service: 'common' | 'object';
-  /** The RPC method (`authenticate`, `version`) or, for execute_kw, the ORM method (`search_read`). */
-  method: string;
-  model?: string;
-  args: unknown[];
-  kwargs?: Record<string, unknown>;
-}
-
 export interface OdooEmulator {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -45,53 +36,6 @@ export interface OdooEmulator {
   calls: OdooEmulatorCall[];
   /** The users, live: change a password or remove an API key to simulate a revoked credential. */
   users: OdooUser[];
-}
-
-const NOT_IMPLEMENTED = new Set([
-  'create',
-  'unlink',
-  'copy',
-  'name_search',
-  'name_create',
-  'read_group',
-  'web_search_read',
-  'web_read',
-  'default_get',
-  'get_views',
-  'onchange',
-  'action_post',
-  'button_draft',
-  'button_cancel',
-  'message_post',
-]);
-
-const SIGNATURES: Record<string, string[]> = {
-  search_read: ['domain', 'fields', 'offset', 'limit', 'order'],
-  search: ['domain', 'offset', 'limit', 'order'],
-  search_count: ['domain', 'limit'],
-  read: ['ids', 'fields', 'load'],
-  write: ['ids', 'vals'],
-  fields_get: ['allfields', 'attributes'],
-  check_access_rights: ['operation', 'raise_exception'],
-};
-
-function bind(model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
-  const params = SIGNATURES[method]!;
-  if (args.length > params.length) {
-    throw serverFault(`TypeError: ${model}.${method}() takes from 1 to ${params.length + 1} positional arguments but ${args.length + 1} were given`);
-  }
-  const out: Record<string, unknown> = {};
-  args.forEach((a, i) => {
-    out[params[i]!] = a;
-  });
-  for (const [k, v] of Object.entries(kwargs)) {
-    if (!params.includes(k) || (k === 'ids' && ['read', 'write'].includes(method))) {
-      throw serverFault(`TypeError: ${model}.${method}() got an unexpected keyword argument '${k}'`);
-    }
-    if (k in out) throw serverFault(`TypeError: ${model}.${method}() got multiple values for argument '${k}'`);
-    out[k] = v;
-  }
-  return out;
 }
 
 function html(title: string, body: string): string {
@@ -107,98 +51,7 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
       : null;
   if (!dataset) throw new Error('startOdooEmulator needs a dataset or a dataFile');
   const orm = new OdooOrm(dataset);
-  const users = dataset.users;
-  const calls: OdooEmulatorCall[] = [];
-  const [major = 17, minor = 0] = dataset.version.split(/[.+~-]/).map((x) => Number.parseInt(x, 10)).filter((x) => !Number.isNaN(x));
-
-  const checkSecret = (user: OdooUser, secret: unknown) =>
-    user.active !== false && typeof secret === 'string' && secret !== '' && (secret === user.password || (user.apiKeys ?? []).includes(secret));
-
-  function common(method: string, params: unknown[]): unknown {
-    const [db, login, secret] = params;
-    const logged = method === 'authenticate' || method === 'login' ? [db, login, '***', ...params.slice(3)] : params;
-    calls.push({ service: 'common', method, args: logged });
-    switch (method) {
-      case 'version':
-        return {
-          server_version: dataset!.version,
-          server_version_info: [major, minor, 0, 'final', 0, ''],
-          server_serie: `${major}.${minor}`,
-          protocol_version: 1,
-        };
-      case 'authenticate':
-      case 'login': {
-        if (db !== dataset!.database) throw databaseMissing(String(db));
-        const user = users.find((u) => u.login === login);
-        return user && checkSecret(user, secret) ? user.id : false;
-      }
-      default:
-        throw serverFault(`Exception: Method not found: ${method}`);
-    }
-  }
-
-  function object(rpcMethod: string, params: unknown[]): unknown {
-    if (rpcMethod !== 'execute_kw' && rpcMethod !== 'execute') throw serverFault(`Exception: Method not found: ${rpcMethod}`);
-    const [db, uid, secret, model, method] = params;
-    let args: unknown = params[5];
-    let kwargs: unknown = params[6];
-    if (rpcMethod === 'execute') {
-      args = params.slice(5);
-      kwargs = {};
-    }
-    if (args === undefined || args === '' || args === false || args === null) args = [];
-    if (kwargs === undefined || kwargs === '' || kwargs === false || kwargs === null) kwargs = {};
-    if (!Array.isArray(args)) throw serverFault(`TypeError: ${pyRepr(args)} is not a list of positional arguments`);
-    if (typeof kwargs !== 'object' || Array.isArray(kwargs)) throw serverFault(`TypeError: ${pyRepr(kwargs)} is not a dict of keyword arguments`);
-    const kw = { ...(kwargs as Record<string, unknown>) };
-    calls.push({ service: 'object', method: String(method), model: String(model), args: structuredClone(args), kwargs: structuredClone(kw) });
-    if (params.length < 5) throw serverFault(`TypeError: execute_kw() missing required positional arguments`);
-    if (db !== dataset!.database) throw databaseMissing(String(db));
-    const user = users.find((u) => u.id === uid);
-    if (!user || !checkSecret(user, secret)) throw accessDenied();
-    if (typeof model !== 'string') throw serverFault(`TypeError: ${pyRepr(model)} is not a model name`);
-    orm.model(model);
-    if (typeof method !== 'string') throw serverFault(`TypeError: ${pyRepr(method)} is not a method name`);
-    if (method.startsWith('_')) throw accessError(`Private methods (such as '${model}.${method}') cannot be called remotely.`);
-    const rawContext = kw.context;
-    delete kw.context;
-    const context = rawContext && typeof rawContext === 'object' && !Array.isArray(rawContext) ? (rawContext as Record<string, unknown>) : {};
-    let companies = [...user.companyIds];
-    if (context.allowed_company_ids !== undefined) {
-      const allowed = context.allowed_company_ids;
-      if (!Array.isArray(allowed)) throw serverFault(`TypeError: 'allowed_company_ids' must be a list of company ids, got ${pyRepr(allowed)}`);
-      if (!allowed.every((id) => typeof id === 'number' && user.companyIds.includes(id))) {
-        throw accessError('Access to unauthorized or invalid companies.');
-      }
-      if (allowed.length > 0) companies = allowed as number[];
-    }
-    const env: OrmEnv = { user, companies, context };
-    if (!SIGNATURES[method]) {
-      if (NOT_IMPLEMENTED.has(method)) throw serverFault(`NotImplementedError: the Odoo emulator does not implement '${model}.${method}'`);
-      throw serverFault(`AttributeError: The method '${model}.${method}' does not exist`);
-    }
-    const a = bind(model, method, args, kw);
-    switch (method) {
-      case 'search_read':
-        return orm.searchRead(env, model, a.domain, a.fields, a);
-      case 'search':
-        return orm.search(env, model, a.domain, a);
-      case 'search_count': {
-        const n = orm.search(env, model, a.domain).length;
-        return typeof a.limit === 'number' && a.limit > 0 ? Math.min(n, a.limit) : n;
-      }
-      case 'read':
-        if (!('ids' in a)) throw serverFault(`TypeError: ${model}.read() missing 1 required positional argument: 'ids'`);
-        return orm.read(env, model, a.ids, a.fields, 'load' in a ? a.load : '_classic_read');
-      case 'write':
-        if (!('ids' in a) || !('vals' in a)) throw serverFault(`TypeError: ${model}.write() missing 1 required positional argument: 'vals'`);
-        return orm.write(env, model, a.ids, a.vals);
-      case 'fields_get':
-        return orm.fieldsGet(model, a.allfields, a.attributes);
-      default:
-        return true;
-    }
-  }
+  const dispatcher = new OdooDispatcher(dataset, orm);
 
   function answer(res: http.ServerResponse, body: string): void {
     res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
@@ -207,7 +60,7 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
 
   function dispatch(service: 'common' | 'object', method: string, params: unknown[]): string {
     try {
-      const result = service === 'common' ? common(method, params) : object(method, params);
+      const result = service === 'common' ? dispatcher.common(method, params) : dispatcher.object(method, params);
       return serializeResponse(result);
     } catch (err) {
       if (err instanceof OdooFault) return serializeFault(err.faultCode, err.faultString);
@@ -257,8 +110,8 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
 
   return {
     url: `http://${host}:${address.port}`,
-    calls,
-    users,
+    calls: dispatcher.calls,
+    users: dispatcher.users,
     records: (model: string) => orm.snapshot(model),
     close: () =>
       new Promise<void>((resolve, reject) => {

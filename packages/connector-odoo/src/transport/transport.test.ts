@@ -182,7 +182,7 @@ describe('OdooXmlRpcTransport against the emulator', () => {
     await t.authenticate();
     emulator.calls.length = 0;
     await t.executeKw('res.currency', 'search_read', [[]], { fields: ['name'], limit: undefined, order: 'id asc' });
-    expect(emulator.calls.at(-1)).toEqual({ service: 'object', method: 'search_read', model: 'res.currency', args: [[]], kwargs: { fields: ['name'], order: 'id asc' } });
+    expect(emulator.calls.at(-1)).toEqual({ service: 'object', method: 'search_read', model: 'res.currency', args: [[]], kwargs: { fields: ['name'], order: 'id asc' }, protocol: 'xmlrpc' });
     t.close();
   });
 
@@ -190,7 +190,7 @@ describe('OdooXmlRpcTransport against the emulator', () => {
     const t = transport();
     emulator.calls.length = 0;
     await t.authenticate();
-    expect(emulator.calls[0]).toEqual({ service: 'common', method: 'authenticate', args: [FIXTURE.database, FIXTURE.login, '***', {}] });
+    expect(emulator.calls[0]).toEqual({ service: 'common', method: 'authenticate', args: [FIXTURE.database, FIXTURE.login, '***', {}], protocol: 'xmlrpc' });
     t.close();
   });
 });

@@ -71,20 +71,44 @@ export interface SaleDocument {
   issues: MappingIssue[];
 }
 
+/**
+ * Why Cesce refused a request, with the knowledge-base explanation, for the ERP user who will
+ * read it on the record (e.g. a message on an Odoo record's chatter).
+ */
+export interface CesceRejection {
+  /** HTTP status of Cesce's answer (0 when there was none). */
+  httpStatus: number;
+  /** Knowledge-base entry id, e.g. "400-3". */
+  kbId: string;
+  /** Cesce's own message, as received. */
+  message: string;
+  cause: { es: string; en: string };
+  fix: { es: string; en: string };
+}
+
 /** What Cesce decided on a debtor, written back into the ERP. */
 export interface ClassificationWriteBack {
   debtorErpId: string;
-  /** Named state, e.g. "classified", "in-progress", "denied". */
+  /** Named state, e.g. "classified", "in-progress", "denied"; "rejected" when Cesce refused the request. */
   state: string;
   /** Cesce's status label (Spanish), e.g. "Clasificado". */
   stateLabel: string;
   grantedLimit: Money | null;
   endorsementNo: string | null;
+  /** Set when Cesce refused the classification request; the other fields keep what is known. */
+  rejection?: CesceRejection | undefined;
 }
+
+/** The declaration state of a sale document, written back into the ERP. */
+export type SaleDeclarationState = 'declared' | 'rejected';
 
 export interface SaleWriteBack {
   documentErpId: string;
-  saleCesceReferenceNo: string;
+  /** `declared` (with the sale reference) or `rejected` (with the reason). */
+  state: SaleDeclarationState;
+  /** Cesce's reference of the declared sale; null when rejected. */
+  saleCesceReferenceNo: string | null;
+  rejection?: CesceRejection | undefined;
 }
 
 export interface ErpDescription {

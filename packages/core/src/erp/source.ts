@@ -1,8 +1,35 @@
 import type { ClassificationWriteBack, Debtor, ErpDescription, SaleDocument, SaleWriteBack } from './model.js';
 
+export interface ErpSourceCapabilities {
+  /** `documents({ changedSince })` and `documentsByIds` are implemented. */
+  incremental?: boolean | undefined;
+  /**
+   * A stable identity of the data this source reads (system, URL, database, company), so a
+   * watermark stored for one database is never used against another.
+   */
+  scope?: string | undefined;
+}
+
+/**
+ * A position in the ERP's change order: documents are read ordered by (`updatedAt`, `erpId`),
+ * and a watermark is the last pair a completed run saw. Both are the ERP's own stamps, compared
+ * as the ERP compares them (Odoo: UTC `YYYY-MM-DD HH:MM:SS` strings and integer ids).
+ */
+export interface ChangeWatermark {
+  updatedAt: string;
+  erpId: string;
+}
+
 export interface DocumentQuery {
   /** Only documents with an invoice date on or after this `YYYY-MM-DD`. */
   fromDate?: string | undefined;
+  /**
+   * Incremental read: only documents changed at or after this watermark, in change order
+   * (`updatedAt` asc, then `erpId` asc). The source itself re-reads an overlap window before the
+   * watermark (changes committed late by long transactions), so callers must treat documents
+   * they already settled as no-ops. Only honoured when `capabilities.incremental` is true.
+   */
+  changedSince?: ChangeWatermark | undefined;
 }
 
 /**
@@ -16,6 +43,14 @@ export interface ErpSource {
   debtors(): AsyncIterable<Debtor>;
   /** Posted customer invoices and credit notes of the configured company. */
   documents(query?: DocumentQuery): AsyncIterable<SaleDocument>;
+  /**
+   * Documents by ERP key, in any order; keys that no longer denote a posted customer document of
+   * the company are simply absent. Used by incremental runs to re-read the documents that are
+   * still open (waiting for a classification, failed, unlinked credit notes).
+   */
+  documentsByIds?(erpIds: readonly string[]): AsyncIterable<SaleDocument>;
+  /** What this source supports beyond the required reads. */
+  readonly capabilities?: ErpSourceCapabilities | undefined;
   writeClassification(update: ClassificationWriteBack): Promise<void>;
   writeSale(update: SaleWriteBack): Promise<void>;
   close(): Promise<void>;
