@@ -13,7 +13,7 @@ import { mapMove, MOVE_FIELDS } from './mapping/move.js';
 import { mapPartner, PARTNER_FIELDS, type CurrencyInfo } from './mapping/partner.js';
 import { many2oneId, odooText, type OdooRecord } from './mapping/values.js';
 import { OdooXmlRpcTransport } from './transport/xmlrpc-transport.js';
-import type { OdooKwargs, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
+import type { OdooKwargs, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
 
 type Domain = XmlRpcValue[];
 type FieldsGet = Record<string, { type?: string; string?: string; relation?: string }>;
@@ -30,7 +30,7 @@ export interface OdooConnection {
 }
 
 export interface OdooSource extends ErpSource {
-  readonly transport: OdooXmlRpcTransport;
+  readonly transport: OdooTransport;
   readonly fields: OdooFieldMapping;
   /** Set by `connect()`. */
   readonly connection: OdooConnection | null;
@@ -49,7 +49,7 @@ const REQUIRED_STANDARD: Record<string, string[]> = {
  * An `ErpSource` reading customers (res.partner) and posted customer invoices/credit notes
  * (account.move) of one Odoo company over XML-RPC, and writing Cesce results back.
  */
-export function createOdooSource(config: OdooConnectorConfig, options: { transport?: OdooXmlRpcTransport } = {}): OdooSource {
+export function createOdooSource(config: OdooConnectorConfig, options: { transport?: OdooTransport } = {}): OdooSource {
   if (!Number.isInteger(config.companyId) || config.companyId <= 0) {
     throw new ValidationError('companyId', `must be the positive integer id of an Odoo company (got ${String(config.companyId)})`);
   }

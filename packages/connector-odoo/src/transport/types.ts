@@ -38,3 +38,31 @@ export interface OdooVersionInfo {
   /** Major version number (17), or null when the server did not say. */
   major: number | null;
 }
+
+/** The wire protocols an Odoo server speaks to external clients (reference §1). */
+export type OdooProtocol = 'xmlrpc' | 'jsonrpc' | 'json2';
+
+/**
+ * One Odoo wire protocol. Every implementation takes the ORM call in `execute_kw` form
+ * (positional `args`, keyword `kwargs`), so callers never depend on the protocol:
+ * - XML-RPC (`/xmlrpc/2`) and JSON-RPC (`/jsonrpc`) send it as is;
+ * - JSON-2 (`/json/2/<model>/<method>`, Odoo 19+) converts it to named arguments using the
+ *   ORM signature of the method (`ids` for record methods) and authenticates with a bearer
+ *   API key.
+ * Errors are `ErpError`s (kinds: access-denied, access, validation, server with the traceback
+ * in `details`, protocol naming the URL, timeout, transport).
+ */
+export interface OdooTransport {
+  readonly protocol: OdooProtocol;
+  /** Base URL without credentials. */
+  readonly url: string;
+  readonly database: string;
+  readonly username: string;
+  /** Set after `authenticate()`. */
+  readonly uid: number | null;
+  version(): Promise<OdooVersionInfo>;
+  /** Resolves the user id (JSON-2: `res.users/context_get`); throws `access-denied` when refused. */
+  authenticate(): Promise<number>;
+  executeKw<T>(model: string, method: string, args?: XmlRpcValue[], kwargs?: OdooKwargs): Promise<T>;
+  close(): void;
+}

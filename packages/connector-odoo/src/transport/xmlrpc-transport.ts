@@ -5,7 +5,7 @@ import xmlrpc from 'xmlrpc';
 import { createCapturingAgent, withGlobalAgent, type CapturingAgent } from './agent.js';
 import { mapCallError, protocolError, timeoutError, type CallContext } from './errors.js';
 import { sanitizeParams } from './sanitize.js';
-import type { OdooKwargs, OdooTransportOptions, OdooVersionInfo, XmlRpcValue } from './types.js';
+import type { OdooKwargs, OdooTransport, OdooTransportOptions, OdooVersionInfo, XmlRpcValue } from './types.js';
 
 /** The part of `odoo-xmlrpc` 1.0.8 (an untyped CommonJS package) that we use. */
 interface OdooXmlrpcClient {
@@ -51,7 +51,8 @@ export function normalizeOdooUrl(raw: string): URL {
  * the `xmlrpc` client it wraps. Every call has a timeout that aborts the HTTP request, checks the
  * HTTP status, and turns faults and failures into `ErpError`s (see README, "Transport").
  */
-export class OdooXmlRpcTransport {
+export class OdooXmlRpcTransport implements OdooTransport {
+  readonly protocol = 'xmlrpc' as const;
   /** Base URL without credentials, e.g. `https://erp.example.com`. */
   readonly url: string;
   readonly database: string;
