@@ -6,13 +6,66 @@
 export class OdooFault extends Error {
   readonly faultCode: number;
   readonly faultString: string;
+  /**
+   * The Python exception's qualified name, as JSON-RPC and JSON-2 report it
+   * (`serialize_exception`): "odoo.exceptions.AccessError", "builtins.ValueError", ...
+   */
+  readonly exceptionName: string;
 
-  constructor(faultCode: number, faultString: string) {
+  constructor(faultCode: number, faultString: string, exceptionName?: string) {
     super(faultString);
     this.name = 'OdooFault';
     this.faultCode = faultCode;
     this.faultString = faultString;
+    this.exceptionName = exceptionName ?? defaultExceptionName(faultCode, faultString);
   }
+
+  /** The exception's message: the fault string, or for fault 1 the text after "Name: " on the traceback's last line. */
+  get exceptionMessage(): string {
+    if (this.faultCode !== 1) return this.faultString;
+    const last = lastLine(this.faultString);
+    const colon = last.indexOf(': ');
+    return colon >= 0 ? last.slice(colon + 2) : last;
+  }
+
+  /** The traceback JSON answers carry as `debug` (fault 1 already is one). */
+  get debug(): string {
+    if (this.faultCode === 1) return this.faultString;
+    if (this.faultCode === 3) return ''; // AccessDenied hides its traceback
+    return pythonTraceback(`${this.exceptionName}: ${this.faultString}`);
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+/**
+ * Fault 3 → AccessDenied, 4 → AccessError, 2 → UserError; fault 1 → the class on the
+ * traceback's last line ("ValueError: …" → builtins.ValueError, "psycopg2.OperationalError: …").
+ */
+function defaultExceptionName(faultCode: number, faultString: string): string {
+  switch (faultCode) {
+    case 2:
+      return 'odoo.exceptions.UserError';
+    case 3:
+      return 'odoo.exceptions.AccessDenied';
+    case 4:
+      return 'odoo.exceptions.AccessError';
+    default: {
+      const name = /^([A-Za-z_][\w.]*)(?::|$)/.exec(lastLine(faultString))?.[1] ?? 'Exception';
+      return name.includes('.') ? name : `builtins.${name}`;
+    }
+  }
+}
+
+/** Any error thrown while serving a call, as the fault Odoo would send (fault 1 for non-Odoo errors). */
+export function asOdooFault(err: unknown): OdooFault {
+  if (err instanceof OdooFault) return err;
+  const e = err as { message?: unknown; pythonType?: unknown };
+  const type = typeof e?.pythonType === 'string' ? e.pythonType : 'Exception';
+  return serverFault(`${type}: ${typeof e?.message === 'string' ? e.message : String(err)}`);
 }
 
 const ODOO = '/usr/lib/python3/dist-packages/odoo';
@@ -58,6 +111,7 @@ export function missingError(model: string, ids: number[], uid: number): OdooFau
   return new OdooFault(
     2,
     `Record does not exist or has been deleted.\n(Record: ${model}(${ids.join(', ')}${ids.length === 1 ? ',' : ''}), User: ${uid})`,
+    'odoo.exceptions.MissingError',
   );
 }
 

@@ -1,7 +1,15 @@
 import { XmlRpcDouble } from './orm.js';
 
 /** Raised when a value cannot be marshalled (Odoo's marshaller has allow_none=False). */
-export class MarshalError extends Error {}
+export class MarshalError extends Error {
+  /** The Python exception class Odoo's marshaller raises (OverflowError for big integers). */
+  constructor(
+    message: string,
+    readonly pythonType: 'TypeError' | 'OverflowError' = 'TypeError',
+  ) {
+    super(message);
+  }
+}
 
 function escapeXml(s: string): string {
   // Odoo's marshaller strips control characters that XML 1.0 cannot carry.
@@ -31,7 +39,7 @@ function value(v: unknown, out: string[]): void {
       return;
     case 'number':
       if (Number.isInteger(v)) {
-        if (v > 2147483647 || v < -2147483648) throw new MarshalError('int exceeds XML-RPC limits');
+        if (v > 2147483647 || v < -2147483648) throw new MarshalError('int exceeds XML-RPC limits', 'OverflowError');
         out.push(`<value><int>${v}</int></value>`);
       } else out.push(`<value><double>${pythonFloat(v)}</double></value>`);
       return;

@@ -14,6 +14,8 @@ export interface CallContext {
   status?: number | undefined;
   /** `Location` of a 3xx answer (e.g. http → https), which XML-RPC clients do not follow. */
   redirect?: string | undefined;
+  /** The wire protocol named in protocol errors: "XML-RPC" (default), "JSON-RPC", "JSON-2". */
+  protocolName?: string | undefined;
 }
 
 const PROTOCOL_HINT = 'is the URL right (http vs https, proxy page)?';
@@ -74,7 +76,7 @@ export function protocolError(ctx: CallContext, detail: string, body?: unknown):
   return new ErpError(
     'odoo',
     'protocol',
-    `Odoo at ${ctx.endpoint} did not answer XML-RPC (${status}${scrub(detail, ctx)}${page}) on ${ctx.label}; ${PROTOCOL_HINT}`,
+    `Odoo at ${ctx.endpoint} did not answer ${ctx.protocolName ?? 'XML-RPC'} (${status}${scrub(detail, ctx)}${page}) on ${ctx.label}; ${PROTOCOL_HINT}`,
     { hint: 'Use the base URL of the Odoo server, e.g. https://erp.example.com, with the right scheme.' },
   );
 }
@@ -88,6 +90,45 @@ export function timeoutError(ctx: CallContext, timeoutMs: number): ErpError {
   );
 }
 
+/** `common.authenticate` answered `false`, or JSON-2 found no user for the API key. */
+export function loginRefused(ctx: Pick<CallContext, 'username' | 'database'> & { url: string }, hint?: string): ErpError {
+  return new ErpError('odoo', 'access-denied', `Odoo login failed for user ${ctx.username} on database ${ctx.database} at ${ctx.url}`, {
+    hint: hint ?? 'Check the database name, the login and the password or API key (users with 2FA need an API key).',
+  });
+}
+
+/** An Odoo exception serialised as JSON (`serialize_exception`): JSON-RPC's `error.data`, JSON-2's error body. */
+export interface OdooJsonException {
+  /** e.g. "odoo.exceptions.AccessError", "builtins.ValueError", "werkzeug.exceptions.NotFound". */
+  name?: unknown;
+  message?: unknown;
+  /** The Python traceback. */
+  debug?: unknown;
+  arguments?: unknown;
+  context?: unknown;
+}
+
+const VALIDATION_EXCEPTIONS = new Set(['UserError', 'ValidationError', 'MissingError', 'RedirectWarning']);
+
+/**
+ * Maps an Odoo exception of JSON-RPC or JSON-2 by its class name, like `mapOdooFault` does by
+ * fault code: AccessDenied → access-denied, AccessError → access, the UserError family →
+ * validation, anything else → server (message = last traceback line, details = the traceback).
+ */
+export function mapOdooException(exception: OdooJsonException, ctx: CallContext): ErpError {
+  const name = typeof exception.name === 'string' ? exception.name : '';
+  const className = name.split('.').pop() ?? '';
+  const message = typeof exception.message === 'string' ? exception.message : '';
+  const debug = typeof exception.debug === 'string' ? exception.debug : '';
+  if (name.startsWith('odoo.')) {
+    if (className === 'AccessDenied') return mapOdooFault(3, message, ctx);
+    if (className === 'AccessError') return mapOdooFault(4, message, ctx);
+    if (VALIDATION_EXCEPTIONS.has(className)) return mapOdooFault(2, message, ctx);
+  }
+  const text = scrub(debug.trim() ? lastTracebackLine(debug) : `${className || 'Exception'}: ${message}`, ctx);
+  return new ErpError('odoo', 'server', text || `Odoo failed on ${ctx.label}`, { details: debug.trim() ? scrub(debug, ctx) : undefined });
+}
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -98,6 +139,9 @@ const NETWORK_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ECONNABORTED',
+  // undici (Node's fetch)
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /**

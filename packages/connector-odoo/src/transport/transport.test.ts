@@ -55,6 +55,8 @@ describe('normalizeOdooUrl', () => {
     ['https://erp.example.com/web/login?db=x', 'https://erp.example.com/'],
     ['http://erp.example.com:8069/xmlrpc/2/object', 'http://erp.example.com:8069/'],
     ['https://example.com/odoo-prod/', 'https://example.com/odoo-prod'],
+    ['http://erp.example.com:8069/jsonrpc', 'http://erp.example.com:8069/'],
+    ['https://erp.example.com/json/2/res.partner/search_read', 'https://erp.example.com/'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeOdooUrl(raw).href).toBe(expected);
   });

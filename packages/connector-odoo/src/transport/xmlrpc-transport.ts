@@ -1,9 +1,11 @@
 import type { ClientRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { ErpError, ValidationError } from '@cesce-connect/core';
+import { ErpError } from '@cesce-connect/core';
 import xmlrpc from 'xmlrpc';
 import { createCapturingAgent, withGlobalAgent, type CapturingAgent } from './agent.js';
-import { mapCallError, protocolError, timeoutError, type CallContext } from './errors.js';
+import { loginRefused, mapCallError, protocolError, timeoutError, type CallContext } from './errors.js';
+import { DEFAULT_TIMEOUT_MS, resolveTimeout } from './http-json.js';
+import { parseCommonVersion } from './version.js';
 import { sanitizeParams } from './sanitize.js';
 import type { OdooKwargs, OdooTransport, OdooTransportOptions, OdooVersionInfo, XmlRpcValue } from './types.js';
 
@@ -17,7 +19,7 @@ type OdooXmlrpcConstructor = new (config: { url: string; db: string; username: s
 const require = createRequire(import.meta.url);
 const OdooXmlrpc = require('odoo-xmlrpc') as OdooXmlrpcConstructor;
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS };
 
 type Callback = (error: unknown, value: unknown) => void;
 
@@ -36,9 +38,9 @@ export function normalizeOdooUrl(raw: string): URL {
   url.password = '';
   url.hash = '';
   url.search = '';
-  // People paste the address of a page of the web client, or the XML-RPC endpoint itself.
+  // People paste the address of a page of the web client, or an API endpoint itself.
   url.pathname = url.pathname
-    .replace(/\/(web|xmlrpc)(\/.*)?$/, '')
+    .replace(/\/(web|xmlrpc|jsonrpc|json\/2)(\/.*)?$/, '')
     .replace(/\/+$/, '');
   return url;
 }
@@ -71,10 +73,7 @@ export class OdooXmlRpcTransport implements OdooTransport {
     this.database = options.database;
     this.username = options.username;
     this.#password = options.password;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
-      throw new ValidationError('timeoutMs', `must be a positive number of milliseconds (got ${String(options.timeoutMs)})`);
-    }
+    this.timeoutMs = resolveTimeout(options);
     this.#secure = this.#base.protocol === 'https:';
     this.#capture = createCapturingAgent(this.#secure);
     const atRoot = this.#base.pathname === '' || this.#base.pathname === '/';
@@ -94,22 +93,8 @@ export class OdooXmlRpcTransport implements OdooTransport {
 
   /** `common.version()`: which Odoo this is. Needs no credentials. */
   async version(): Promise<OdooVersionInfo> {
-    const raw = await this.#call<Record<string, unknown>>('common', 'common.version', (cb) =>
-      this.#direct('common', 'version', [], cb),
-    );
-    if (!raw || typeof raw !== 'object') {
-      throw protocolError(this.#ctx('common', 'common.version'), 'version() did not return a struct');
-    }
-    const info = Array.isArray(raw.server_version_info) ? (raw.server_version_info as (string | number)[]) : [];
-    const serverVersion = typeof raw.server_version === 'string' ? raw.server_version : String(info[0] ?? '');
-    const majorMatch = /^(?:saas~)?(\d+)/.exec(serverVersion);
-    return {
-      serverVersion,
-      serverVersionInfo: info,
-      serverSerie: typeof raw.server_serie === 'string' ? raw.server_serie : serverVersion,
-      protocolVersion: typeof raw.protocol_version === 'number' ? raw.protocol_version : 1,
-      major: typeof info[0] === 'number' ? info[0] : majorMatch ? Number(majorMatch[1]) : null,
-    };
+    const raw = await this.#call<unknown>('common', 'common.version', (cb) => this.#direct('common', 'version', [], cb));
+    return parseCommonVersion(raw, this.#ctx('common', 'common.version'));
   }
 
   /**
@@ -118,10 +103,7 @@ export class OdooXmlRpcTransport implements OdooTransport {
    */
   async authenticate(): Promise<number> {
     const label = 'common.authenticate';
-    const loginFailed = () =>
-      new ErpError('odoo', 'access-denied', `Odoo login failed for user ${this.username} on database ${this.database} at ${this.url}`, {
-        hint: 'Check the database name, the login and the password or API key (users with 2FA need an API key).',
-      });
+    const loginFailed = () => loginRefused(this);
     let value: unknown;
     const odoo = this.#odoo;
     if (odoo) {
