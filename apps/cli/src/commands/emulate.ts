@@ -7,7 +7,7 @@ import {
   type CesceEmulatorOptions,
   type EmulatorFaults,
 } from '@cesce-connect/sandbox';
-import { startOdooEmulator } from '@cesce-connect/connector-odoo/testing';
+import { GENERATED, generateOdooDataset, startOdooEmulator, writeOdooDataset } from '@cesce-connect/connector-odoo/testing';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -86,6 +86,43 @@ function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | stri
   };
 }
 
+interface OdooEmulateFlags {
+  data?: string;
+  generate?: string;
+  odooVersion?: string;
+  save?: string;
+  host: string;
+  port: string;
+}
+
+/** The Odoo emulator options from the flags (generating and saving the dataset if asked), or the message that explains a bad flag. */
+async function odooEmulatorOptions(o: OdooEmulateFlags): Promise<Parameters<typeof startOdooEmulator>[0] | string> {
+  if (o.data && o.generate !== undefined) return 'give either --data or --generate, not both';
+  if (!o.data && o.generate === undefined) return 'give --data <file> (a dataset) or --generate <n> (a generated database); see --help';
+  if (o.save && o.generate === undefined) return '--save only works with --generate';
+  if (o.odooVersion !== undefined && !/^(saas~)?(1[4-9])\.\d+/.test(o.odooVersion)) return `--odoo-version must be an Odoo version from 14.0 to 19.x such as 17.0, not '${o.odooVersion}'`;
+  let port: number;
+  try {
+    port = parsePort(o.port);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const base = { host: o.host, port, ...(o.odooVersion ? { version: o.odooVersion } : {}) };
+  if (o.data) return { ...base, dataFile: o.data };
+  const n = Number(o.generate);
+  if (!(o.generate!.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= 1_000_000)) return `--generate must be a whole number of invoices from 0 to 1000000, not '${o.generate}'`;
+  const generate = { invoices: n, ...(o.odooVersion ? { version: o.odooVersion } : {}) };
+  try {
+    if (o.save) {
+      await writeOdooDataset(o.save, generate);
+      return { ...base, dataFile: o.save };
+    }
+    return { ...base, dataset: generateOdooDataset(generate) };
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export function registerEmulate(program: Command): void {
   const emulate = program
     .command('emulate')
@@ -129,18 +166,33 @@ Examples:
 
   emulate
     .command('odoo')
-    .description('Emulate an Odoo server (XML-RPC /xmlrpc/2) over a dataset file')
-    .requiredOption('--data <file>', '(required) dataset file; format in packages/connector-odoo/README.md')
+    .description('Emulate an Odoo 14–19 server (XML-RPC, JSON-RPC; JSON-2 on 19) over a dataset file or a generated database')
+    .option('--data <file>', 'dataset file; format in packages/connector-odoo/README.md ("Dataset format")')
+    .option('--generate <n>', 'generate a database with N invoices and credit notes instead of --data (deterministic)')
+    .option('--odoo-version <version>', 'Odoo version to emulate, 14.0 to 19.x (overrides the dataset file\'s version; default for --generate: 17.0)')
+    .option('--save <file>', 'with --generate: also write the generated dataset to this file (streamed), to reuse with --data')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 = a free one)', '0')
     .addHelpText(
       'after',
       `
+Give either --data or --generate. A generated database has Spanish and EU customers (valid NIF/CIF/VAT),
+invoice addresses, archived customers, credit notes (most linked to their invoice), foreign currencies
+and two companies. Log in with database "${GENERATED.database}", user "${GENERATED.login}", password "${GENERATED.password}".
+
 Examples:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
-  $ cesce emulate odoo --data customer-case.json --port 8069`,
+  $ cesce emulate odoo --data examples/demo/odoo-dataset.json --odoo-version 16.0
+  $ cesce emulate odoo --data customer-case.json --port 8069
+  $ cesce emulate odoo --generate 100000 --odoo-version 18.0 --save /tmp/odoo-100k.json`,
     )
-    .action(async (o: { data: string; host: string; port: string }) => {
-      await serve(() => startOdooEmulator({ dataFile: o.data, host: o.host, port: parsePort(o.port) }), 'odoo');
+    .action(async (o: OdooEmulateFlags) => {
+      const options = await odooEmulatorOptions(o);
+      if (typeof options === 'string') {
+        process.stderr.write(`cesce emulate odoo: ${options}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await serve(() => startOdooEmulator(options), 'odoo');
     });
 }

@@ -17,7 +17,18 @@ export const FIXTURE = {
  * customer_rank 0 partner that was invoiced) and their documents (posted invoices and credit
  * notes, drafts, cancelled, another company's, USD and JPY).
  */
-export function fixtureDataset(): OdooDataset {
+/** Payment term lines as Odoo `major` stores them: 30 days, and 30% now + 70% at 60 days. */
+export function fixtureTermLines(major: number): OdooDatasetRecord[] {
+  const line = (id: number, payment_id: number, percent: number, days: number): OdooDatasetRecord => {
+    if (major <= 15) return { id, payment_id, value: 'percent', value_amount: percent, days, option: 'day_after_invoice_date' };
+    if (major === 16) return { id, payment_id, value: 'percent', value_amount: percent, months: 0, days, end_month: false, days_after: 0 };
+    return { id, payment_id, value: 'percent', value_amount: percent, nb_days: days, delay_type: 'days_after' };
+  };
+  return [line(1, 2, 100, 30), line(2, 3, 30, 0), line(3, 3, 70, 60)];
+}
+
+/** The fixture database; `version` (default 17.0) selects the schema, payment term lines follow it. */
+export function fixtureDataset(version = '17.0'): OdooDataset {
   const partners: OdooDatasetRecord[] = [
     { id: 1, name: 'Industrias Test SL', is_company: true, company_id: 1, vat: 'ESB65410011', country_id: 68 },
     { id: 2, name: 'Otra Empresa SA', is_company: true, company_id: 2, country_id: 68 },
@@ -63,7 +74,7 @@ export function fixtureDataset(): OdooDataset {
     add({ name: `INV/2026/${String(8 + i).padStart(5, '0')}`, move_type: 'out_invoice', partner_id: 30 + i, invoice_date: `2026-10-${String(1 + i).padStart(2, '0')}`, invoice_date_due: `2026-11-${String(1 + i).padStart(2, '0')}`, amount_total: 100 + i + 0.01 });
   }
   return {
-    version: '17.0',
+    version,
     database: FIXTURE.database,
     users: [
       { id: 2, login: FIXTURE.login, password: FIXTURE.password, apiKeys: [FIXTURE.apiKey], name: 'Bot', companyIds: [1, 2], companyId: 1 },
@@ -76,7 +87,10 @@ export function fixtureDataset(): OdooDataset {
         x_cesce_granted_limit: { type: 'float', string: 'Cesce: granted limit' },
         x_cesce_endorsement_no: { type: 'char', string: 'Cesce: endorsement no.' },
       },
-      'account.move': { x_cesce_sale_ref: { type: 'char', string: 'Cesce: sale reference' } },
+      'account.move': {
+        x_cesce_sale_ref: { type: 'char', string: 'Cesce: sale reference' },
+        x_cesce_sale_state: { type: 'char', string: 'Cesce: declaration state' },
+      },
     },
     records: {
       'res.currency': [
@@ -101,11 +115,7 @@ export function fixtureDataset(): OdooDataset {
         { id: 2, name: '30 Days' },
         { id: 3, name: '30% Now, Balance 60 Days' },
       ],
-      'account.payment.term.line': [
-        { id: 1, payment_id: 2, value: 'percent', value_amount: 100, nb_days: 30, delay_type: 'days_after' },
-        { id: 2, payment_id: 3, value: 'percent', value_amount: 30, nb_days: 0, delay_type: 'days_after' },
-        { id: 3, payment_id: 3, value: 'percent', value_amount: 70, nb_days: 60, delay_type: 'days_after' },
-      ],
+      'account.payment.term.line': fixtureTermLines(Number.parseInt(version.replace(/^saas~/, ''), 10)),
       'res.partner': partners,
       'account.move': moves,
     },

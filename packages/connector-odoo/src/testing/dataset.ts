@@ -1,6 +1,6 @@
 import { isIsoDate } from '@cesce-connect/core';
 import { readFileSync } from 'node:fs';
-import { builtinModels, type FieldDef, type ModelDef, type OdooFieldType } from './schema.js';
+import { BASE_MODULES, builtinModels, FIELD_TYPES, parseOdooVersion, type FieldDef, type ModelDef, type OdooFieldType } from './schema.js';
 
 /** A user of the emulated database. */
 export interface OdooUser {
@@ -15,6 +15,8 @@ export interface OdooUser {
   companyIds: number[];
   /** Default company (`res.users.company_id`), one of `companyIds`. */
   companyId: number;
+  /** The user's res.partner (author of the messages it posts); none by default. */
+  partnerId?: number;
   active?: boolean;
 }
 
@@ -31,8 +33,10 @@ export type OdooDatasetRecord = { id: number } & Record<string, unknown>;
 /** The emulator's dataset file; documented in the package README ("Dataset format"). */
 export interface OdooDataset {
   description?: string;
-  /** Odoo version reported by `common.version()`, e.g. "17.0". */
+  /** Odoo version, 14.0 to 19.x ("17.0", "saas~17.2"): reported by `common.version()`, selects the schema. */
   version: string;
+  /** Installed modules besides the base ones (base, web, mail, contacts, account), e.g. `partner_risk_insurance`. */
+  modules?: string[];
   /** Database name expected by authenticate/execute_kw. */
   database: string;
   users: OdooUser[];
@@ -53,13 +57,17 @@ export class OdooDatasetError extends Error {
   }
 }
 
-const FIELD_TYPES: OdooFieldType[] = ['char', 'text', 'html', 'integer', 'float', 'monetary', 'boolean', 'date', 'datetime', 'selection', 'many2one', 'one2many', 'many2many'];
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** Built-in models extended with the dataset's custom fields. */
-export function modelsOf(dataset: Pick<OdooDataset, 'customFields'>): Record<string, ModelDef> {
-  const models = builtinModels();
+/** The major version of a dataset (17 when it cannot be parsed). */
+export function majorOf(dataset: Pick<OdooDataset, 'version'>): number {
+  return parseOdooVersion(dataset.version ?? '')?.major ?? 17;
+}
+
+/** Built-in models of the dataset's version and modules, extended with its custom fields. */
+export function modelsOf(dataset: Partial<Pick<OdooDataset, 'customFields' | 'version' | 'modules'>>): Record<string, ModelDef> {
+  const models = builtinModels(majorOf({ version: dataset.version ?? '17.0' }), [...BASE_MODULES, ...(dataset.modules ?? [])]);
   for (const [model, fields] of Object.entries(dataset.customFields ?? {})) {
     const def = models[model];
     if (!def) continue;
@@ -67,6 +75,7 @@ export function modelsOf(dataset: Pick<OdooDataset, 'customFields'>): Record<str
       const field: FieldDef = { type: f.type, string: f.string, store: true };
       if (f.relation) field.relation = f.relation;
       if (f.selection) field.selection = f.selection;
+      field.manual = true;
       def.fields[name] = field;
     }
   }
@@ -125,7 +134,11 @@ export function validateOdooDataset(data: unknown, source = 'dataset'): OdooData
   const issues: string[] = [];
   const d = data as Partial<OdooDataset> | null;
   if (!d || typeof d !== 'object') throw new OdooDatasetError(source, ['$: expected a JSON object']);
-  if (typeof d.version !== 'string' || !/^\d+\.\d+/.test(d.version)) issues.push('$.version: expected an Odoo version such as "17.0"');
+  const parsed = typeof d.version === 'string' ? parseOdooVersion(d.version) : null;
+  if (!parsed || parsed.major < 14 || parsed.major > 19) issues.push(`$.version: expected an Odoo version from 14.0 to 19.x such as "17.0" or "saas~17.2", got ${JSON.stringify(d.version)}`);
+  if (d.modules !== undefined && (!Array.isArray(d.modules) || !d.modules.every((m) => typeof m === 'string' && /^[a-z0-9_]+$/.test(m)))) {
+    issues.push('$.modules: expected a list of technical module names');
+  }
   if (typeof d.database !== 'string' || d.database === '') issues.push('$.database: expected the database name');
   if (!Array.isArray(d.users) || d.users.length === 0) issues.push('$.users: expected at least one user');
   const userIds = new Set<number>();
@@ -144,7 +157,8 @@ export function validateOdooDataset(data: unknown, source = 'dataset'): OdooData
       issues.push(`${p}.companyIds: expected a non-empty list of res.company ids`);
     } else if (!u.companyIds.includes(u.companyId)) issues.push(`${p}.companyId: must be one of companyIds`);
   });
-  const builtin = builtinModels();
+  const dsModels = { version: parsed ? d.version : '17.0', modules: Array.isArray(d.modules) ? d.modules : [] };
+  const builtin = modelsOf(dsModels);
   const custom = d.customFields ?? {};
   if (typeof custom !== 'object') issues.push('$.customFields: expected an object');
   for (const [model, fields] of Object.entries(custom)) {
@@ -164,7 +178,7 @@ export function validateOdooDataset(data: unknown, source = 'dataset'): OdooData
   }
   const records = d.records;
   if (!records || typeof records !== 'object') issues.push('$.records: expected an object of model → records');
-  const models = modelsOf({ customFields: typeof custom === 'object' ? custom : {} });
+  const models = modelsOf({ ...dsModels, customFields: typeof custom === 'object' ? custom : {} });
   const ids = new Map<string, Set<number>>();
   for (const [model, list] of Object.entries(records ?? {})) {
     if (!models[model]) {
@@ -193,7 +207,14 @@ export function validateOdooDataset(data: unknown, source = 'dataset'): OdooData
         const f = def.fields[field];
         if (!f) issues.push(`${p}: unknown field of ${model} (declare custom fields in customFields)`);
         else if (f.type === 'one2many') issues.push(`${p}: one2many fields are computed from ${f.relation}.${f.inverse}; set that field instead`);
-        else checkValue(p, f, value, ids, issues);
+        else if (f.company_dependent && value && typeof value === 'object' && !Array.isArray(value)) {
+          // Company-dependent: { "<companyId>": value } per company (a plain value applies to all companies).
+          for (const [company, v] of Object.entries(value)) {
+            if (!/^\d+$/.test(company) || (ids.has('res.company') && !ids.get('res.company')!.has(Number(company)))) {
+              issues.push(`${p}: "${company}" is not a res.company id`);
+            } else checkValue(`${p}["${company}"]`, f, v, ids, issues);
+          }
+        } else checkValue(p, f, value, ids, issues);
       }
     });
   }
@@ -201,8 +222,57 @@ export function validateOdooDataset(data: unknown, source = 'dataset'): OdooData
   return d as OdooDataset;
 }
 
-/** Reads and validates a dataset file. */
-export function loadOdooDataset(file: string): OdooDataset {
+/** A payment term line's due delay, whatever the version it was written for. */
+function termDelay(line: OdooDatasetRecord): { days: number; endOfMonth: boolean } {
+  const days = typeof line.nb_days === 'number' ? line.nb_days : typeof line.days === 'number' ? line.days : 0;
+  const endOfMonth = line.delay_type === 'days_after_end_of_month' || line.option === 'after_invoice_month' || line.end_month === true;
+  return { days, endOfMonth };
+}
+
+/**
+ * The dataset moved to another Odoo version (`--odoo-version`): payment term lines are rewritten in
+ * that version's fields, per-company credit limits become one value on 14/15, and values that do not
+ * exist there (invoice_currency_rate before 18, payment_state invoicing_legacy on 19) are dropped.
+ */
+export function withOdooVersion<T extends Partial<OdooDataset>>(data: T, version: string): T {
+  const major = parseOdooVersion(version)?.major;
+  if (major === undefined || !data.records || typeof data.records !== 'object') return { ...data, version };
+  const records: Record<string, OdooDatasetRecord[]> = { ...data.records };
+  const lines = records['account.payment.term.line'];
+  if (Array.isArray(lines)) {
+    records['account.payment.term.line'] = lines.map((l) => {
+      const { days, endOfMonth } = termDelay(l);
+      const percent = l.value === 'balance' || l.value === undefined ? 100 : l.value_amount;
+      const value = l.value === 'fixed' ? 'fixed' : 'percent';
+      const base = { id: l.id, payment_id: l.payment_id, value: major <= 16 && l.value === 'balance' ? 'balance' : value, value_amount: major <= 16 && l.value === 'balance' ? 0 : percent };
+      if (major <= 15) return { ...base, days, option: endOfMonth ? 'after_invoice_month' : 'day_after_invoice_date' };
+      if (major === 16) return { ...base, months: 0, days, end_month: endOfMonth, days_after: 0 };
+      return { ...base, nb_days: days, delay_type: endOfMonth ? 'days_after_end_of_month' : 'days_after' };
+    });
+  }
+  const partners = records['res.partner'];
+  if (major <= 15 && Array.isArray(partners)) {
+    records['res.partner'] = partners.map((p) => {
+      const limit = p.credit_limit;
+      if (!limit || typeof limit !== 'object') return p;
+      const first = Object.values(limit as Record<string, unknown>)[0];
+      return { ...p, credit_limit: typeof first === 'number' ? first : 0 };
+    });
+  }
+  const moves = records['account.move'];
+  if (Array.isArray(moves)) {
+    records['account.move'] = moves.map((m) => {
+      const out = { ...m };
+      if (major < 18) delete out.invoice_currency_rate;
+      if (major >= 19 && out.payment_state === 'invoicing_legacy') out.payment_state = 'not_paid';
+      return out;
+    });
+  }
+  return { ...data, version, records };
+}
+
+/** Reads and validates a dataset file; `version` overrides the file's Odoo version (see withOdooVersion). */
+export function loadOdooDataset(file: string, version?: string): OdooDataset {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -215,5 +285,6 @@ export function loadOdooDataset(file: string): OdooDataset {
   } catch (err) {
     throw new OdooDatasetError(file, [`not valid JSON: ${(err as Error).message}`]);
   }
+  if (version && json && typeof json === 'object') json = withOdooVersion(json as Partial<OdooDataset>, version);
   return validateOdooDataset(json, file);
 }

@@ -2,6 +2,7 @@ import type { OdooDataset, OdooUser } from './dataset.js';
 import { accessDenied, accessError, databaseMissing, serverFault } from './faults.js';
 import { OdooOrm, type OrmEnv } from './orm.js';
 import { pyRepr } from './domain.js';
+import { parseOdooVersion } from './schema.js';
 
 /** One call received by the emulator (secrets replaced by "***"). */
 export interface OdooEmulatorCall {
@@ -16,7 +17,6 @@ export interface OdooEmulatorCall {
 }
 
 const NOT_IMPLEMENTED = new Set([
-  'create',
   'unlink',
   'copy',
   'name_search',
@@ -30,21 +30,31 @@ const NOT_IMPLEMENTED = new Set([
   'action_post',
   'button_draft',
   'button_cancel',
-  'message_post',
 ]);
 
-const SIGNATURES: Record<string, string[]> = {
-  search_read: ['domain', 'fields', 'offset', 'limit', 'order'],
-  search: ['domain', 'offset', 'limit', 'order'],
-  search_count: ['domain', 'limit'],
-  read: ['ids', 'fields', 'load'],
-  write: ['ids', 'vals'],
-  fields_get: ['allfields', 'attributes'],
-  check_access_rights: ['operation', 'raise_exception'],
+/** Parameter names of the ORM methods the emulator serves, for Odoo `major` (renames: reference §1.3, ORM changelog). */
+export function signatures(major: number): Record<string, string[]> {
+  const domain = major >= 16 ? 'domain' : 'args'; // search's `args` became `domain` in saas-15.3
+  return {
+    search_read: ['domain', 'fields', 'offset', 'limit', 'order'],
+    search: [domain, 'offset', 'limit', 'order'],
+    search_count: [domain, ...(major >= 16 ? ['limit'] : [])],
+    read: ['ids', 'fields', 'load'],
+    write: ['ids', 'vals'],
+    create: [major >= 17 ? 'vals_list' : 'vals'],
+    message_post: ['ids'],
+    fields_get: ['allfields', 'attributes'],
+    check_access_rights: ['operation', 'raise_exception'],
+  };
+}
+
+/** Keyword-only parameters (`def message_post(self, *, body='', ...)`). */
+const KEYWORD_ONLY: Record<string, string[]> = {
+  message_post: ['body', 'subject', 'message_type', 'subtype_xmlid', 'subtype_id', 'partner_ids', 'author_id', 'email_from', 'parent_id', 'attachments', 'attachment_ids', 'body_is_html', 'email_layout_xmlid', 'email_add_signature'],
 };
 
-function bind(model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
-  const params = SIGNATURES[method]!;
+function bind(params: string[], model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
+  const keywordOnly = KEYWORD_ONLY[method] ?? [];
   if (args.length > params.length) {
     throw serverFault(`TypeError: ${model}.${method}() takes from 1 to ${params.length + 1} positional arguments but ${args.length + 1} were given`);
   }
@@ -53,7 +63,7 @@ function bind(model: string, method: string, args: unknown[], kwargs: Record<str
     out[params[i]!] = a;
   });
   for (const [k, v] of Object.entries(kwargs)) {
-    if (!params.includes(k) || (k === 'ids' && ['read', 'write'].includes(method))) {
+    if ((!params.includes(k) && !keywordOnly.includes(k)) || (k === 'ids' && params[0] === 'ids')) {
       throw serverFault(`TypeError: ${model}.${method}() got an unexpected keyword argument '${k}'`);
     }
     if (k in out) throw serverFault(`TypeError: ${model}.${method}() got multiple values for argument '${k}'`);
@@ -72,15 +82,17 @@ export class OdooDispatcher {
   readonly users: OdooUser[];
   readonly major: number;
   readonly minor: number;
+  readonly signatures: Record<string, string[]>;
 
   constructor(
     readonly dataset: OdooDataset,
     readonly orm: OdooOrm,
   ) {
     this.users = dataset.users;
-    const [major = 17, minor = 0] = dataset.version.split(/[.+~-]/).map((x) => Number.parseInt(x, 10)).filter((x) => !Number.isNaN(x));
-    this.major = major;
-    this.minor = minor;
+    const parsed = parseOdooVersion(dataset.version) ?? { major: 17, minor: 0 };
+    this.major = parsed.major;
+    this.minor = parsed.minor;
+    this.signatures = signatures(this.major);
   }
 
   checkSecret(user: OdooUser, secret: unknown): boolean {
@@ -143,7 +155,7 @@ export class OdooDispatcher {
     const kw = { ...body };
     this.calls.push({ service: 'object', method, model, args: [], kwargs: structuredClone(kw), protocol: 'json2' });
     const args: unknown[] = [];
-    const params = SIGNATURES[method];
+    const params = this.signatures[method];
     if (params && params[0] === 'ids') {
       if (!('ids' in kw)) throw serverFault(`TypeError: ${model}.${method}() missing 1 required positional argument: 'ids'`);
       args.push(kw.ids);
@@ -172,19 +184,22 @@ export class OdooDispatcher {
       }
       if (allowed.length > 0) companies = allowed as number[];
     }
-    const env: OrmEnv = { user, companies, context };
-    if (!SIGNATURES[method]) {
+    const company = Array.isArray(context.allowed_company_ids) && context.allowed_company_ids.length > 0 ? (context.allowed_company_ids[0] as number) : user.companyId;
+    const env: OrmEnv = { user, companies, company, context };
+    const params = this.signatures[method];
+    if (!params) {
       if (NOT_IMPLEMENTED.has(method)) throw serverFault(`NotImplementedError: the Odoo emulator does not implement '${model}.${method}'`);
       throw serverFault(`AttributeError: The method '${model}.${method}' does not exist`);
     }
-    const a = bind(model, method, args, kw);
+    const a = bind(params, model, method, args, kw);
+    const domain = a.domain ?? a.args;
     switch (method) {
       case 'search_read':
         return orm.searchRead(env, model, a.domain, a.fields, a);
       case 'search':
-        return orm.search(env, model, a.domain, a);
+        return orm.search(env, model, domain, a);
       case 'search_count': {
-        const n = orm.search(env, model, a.domain).length;
+        const n = orm.search(env, model, domain).length;
         return typeof a.limit === 'number' && a.limit > 0 ? Math.min(n, a.limit) : n;
       }
       case 'read':
@@ -193,6 +208,16 @@ export class OdooDispatcher {
       case 'write':
         if (!('ids' in a) || !('vals' in a)) throw serverFault(`TypeError: ${model}.write() missing 1 required positional argument: 'vals'`);
         return orm.write(env, model, a.ids, a.vals);
+      case 'create': {
+        const name = params[0]!;
+        if (!(name in a)) throw serverFault(`TypeError: ${model}.create() missing 1 required positional argument: '${name}'`);
+        return orm.create(env, model, a[name]);
+      }
+      case 'message_post': {
+        if (!('ids' in a)) throw serverFault(`TypeError: ${model}.message_post() missing 1 required positional argument: 'self'`);
+        const { ids, ...kwargs } = a;
+        return orm.messagePost(env, model, ids, kwargs);
+      }
       case 'fields_get':
         return orm.fieldsGet(model, a.allfields, a.attributes);
       default:

@@ -87,6 +87,43 @@ export function mentionsField(domain: unknown, name: string): boolean {
   return Array.isArray(domain) && domain.some((t) => Array.isArray(t) && t[0] === name);
 }
 
+/**
+ * A value every record matching `domain` has on `field` at least (from leaves `>`, `>=`, `=` on it,
+ * through `&` and `|`), or undefined. Lets a search over records sorted on `field` skip ahead.
+ */
+export function lowerBound(domain: unknown, field: string): number | string | undefined {
+  let root: Node | null;
+  try {
+    root = parseDomain(domain);
+  } catch {
+    return undefined;
+  }
+  type Bound = number | string | undefined;
+  const cmp = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
+  const walk = (n: Node): Bound => {
+    switch (n.kind) {
+      case 'leaf':
+        return n.left === field && ['>', '>=', '='].includes(n.op) && (typeof n.right === 'number' || typeof n.right === 'string') ? n.right : undefined;
+      case 'and': {
+        const a = walk(n.a);
+        const b = walk(n.b);
+        if (a === undefined) return b;
+        if (b === undefined || typeof a !== typeof b) return a;
+        return cmp(a, b) >= 0 ? a : b;
+      }
+      case 'or': {
+        const a = walk(n.a);
+        const b = walk(n.b);
+        if (a === undefined || b === undefined || typeof a !== typeof b) return undefined;
+        return cmp(a, b) <= 0 ? a : b;
+      }
+      default:
+        return undefined;
+    }
+  };
+  return root ? walk(root) : undefined;
+}
+
 const isNull = (v: unknown) => v === false || v === null || v === undefined;
 
 function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {

@@ -208,7 +208,7 @@ describe('search, read and write', () => {
 
   test.each([
     ['_private', 'access', /Private methods/],
-    ['create', 'server', /NotImplementedError/],
+    ['unlink', 'server', /NotImplementedError/],
   ])('%s → %s fault', async (method, kind, message) => {
     await expect(rpc.executeKw('res.partner', method, [[]])).rejects.toMatchObject({ kind, message: expect.stringMatching(message) });
   });

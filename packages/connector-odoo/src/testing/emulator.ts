@@ -1,12 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { loadOdooDataset, validateOdooDataset, type OdooDataset, type OdooDatasetRecord, type OdooUser } from './dataset.js';
-import { OdooFault, serverFault } from './faults.js';
+import { loadOdooDataset, validateOdooDataset, withOdooVersion, type OdooDataset, type OdooDatasetRecord, type OdooUser } from './dataset.js';
+import { asOdooFault, serverFault } from './faults.js';
+import { serveJson2, serveJsonRpc, serveWebVersion } from './json-routes.js';
 import { OdooDispatcher, type OdooEmulatorCall } from './dispatch.js';
 export type { OdooEmulatorCall } from './dispatch.js';
 import { OdooOrm } from './orm.js';
-import { MarshalError, serializeFault, serializeResponse } from './wire.js';
+import { serializeFault, serializeResponse } from './wire.js';
 
 /** `xmlrpc/lib/deserializer` (CommonJS, untyped): parses a `<methodCall>` from a stream. */
 interface XmlRpcDeserializer {
@@ -24,7 +25,17 @@ export interface OdooEmulatorOptions {
   host?: string | undefined;
   /** Default 0 (a free port). */
   port?: number | undefined;
+  /** Overrides the dataset's Odoo version (14.0 to 19.x); the dataset is validated against it. */
+  version?: string | undefined;
+  /** Make every API route answer HTML instead, to test clients' protocol errors (see `OdooHtmlAnswer`). */
+  htmlAnswer?: OdooHtmlAnswer | undefined;
 }
+
+/**
+ * What a misconfigured deployment answers on the API routes: a reverse proxy's 502 page, an
+ * http → https redirect (301 to the same path on https), or Odoo's login page (HTTP 200).
+ */
+export type OdooHtmlAnswer = 'proxy-502' | 'redirect-https' | 'login-page';
 
 export interface OdooEmulator {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -36,18 +47,52 @@ export interface OdooEmulator {
   calls: OdooEmulatorCall[];
   /** The users, live: change a password or remove an API key to simulate a revoked credential. */
   users: OdooUser[];
+  /** Settable at any time; undefined serves the API normally. */
+  htmlAnswer: OdooHtmlAnswer | undefined;
+  /** Test hook: adds a record as an Odoo user would (create_date/write_date = the clock unless given); returns it. */
+  insert(model: string, record: Record<string, unknown>): OdooDatasetRecord;
+  /** Test hook: changes a record, stamping write_date (the clock) unless `vals` has one; returns it. */
+  update(model: string, id: number, vals: Record<string, unknown>): OdooDatasetRecord;
+  /** Test hook: the clock of write_date/create_date, e.g. `() => '2026-11-30 10:00:00'`; no argument = real UTC time. */
+  setClock(clock?: () => string): void;
 }
 
 function html(title: string, body: string): string {
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>\n`;
 }
 
-/** Starts an Odoo 17 XML-RPC server (`/xmlrpc/2/common`, `/xmlrpc/2/object`) over a dataset. */
+const LOGIN_PAGE = html('Odoo', '<form action="/web/login" method="post"><input name="login"/><input name="password" type="password"/></form>');
+
+/** The HTML a misconfigured deployment answers on an API route. */
+function answerHtml(mode: OdooHtmlAnswer, req: http.IncomingMessage, res: http.ServerResponse): void {
+  switch (mode) {
+    case 'proxy-502':
+      res.writeHead(502, { 'Content-Type': 'text/html', Server: 'nginx' });
+      res.end('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n');
+      return;
+    case 'redirect-https':
+      res.writeHead(301, { 'Content-Type': 'text/html', Location: `https://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, Server: 'nginx' });
+      res.end('<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n<center><h1>301 Moved Permanently</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n');
+      return;
+    case 'login-page':
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(LOGIN_PAGE);
+      return;
+  }
+}
+
+const API_ROUTE = /^\/(xmlrpc\/|jsonrpc$|json\/2\/|web\/version$)/;
+
+/**
+ * Starts an Odoo server over a dataset, speaking the external API of the dataset's version:
+ * XML-RPC (`/xmlrpc/2/common`, `/xmlrpc/2/object`) and JSON-RPC (`/jsonrpc`) on every version,
+ * plus JSON-2 (`/json/2/<model>/<method>`, `GET /web/version`) from Odoo 19 on.
+ */
 export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Promise<OdooEmulator> {
   const dataset = options.dataset
-    ? validateOdooDataset(structuredClone(options.dataset))
+    ? validateOdooDataset(options.version ? withOdooVersion(structuredClone(options.dataset), options.version) : structuredClone(options.dataset))
     : options.dataFile
-      ? loadOdooDataset(options.dataFile)
+      ? loadOdooDataset(options.dataFile, options.version)
       : null;
   if (!dataset) throw new Error('startOdooEmulator needs a dataset or a dataFile');
   const orm = new OdooOrm(dataset);
@@ -60,18 +105,41 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
 
   function dispatch(service: 'common' | 'object', method: string, params: unknown[]): string {
     try {
-      const result = service === 'common' ? dispatcher.common(method, params) : dispatcher.object(method, params);
+      const result = service === 'common' ? dispatcher.common(method, params, 'xmlrpc') : dispatcher.object(method, params, 'xmlrpc');
       return serializeResponse(result);
     } catch (err) {
-      if (err instanceof OdooFault) return serializeFault(err.faultCode, err.faultString);
-      if (err instanceof MarshalError) return serializeFault(1, serverFault(`TypeError: ${err.message}`).faultString);
-      const e = err as Error;
-      return serializeFault(1, serverFault(`Exception: ${e?.message ?? String(err)}`).faultString);
+      const fault = asOdooFault(err);
+      return serializeFault(fault.faultCode, fault.faultString);
     }
   }
 
+  const emulator = { htmlAnswer: options.htmlAnswer };
+
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    const fail = (err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(String(err));
+    };
+    if (emulator.htmlAnswer && API_ROUTE.test(path)) {
+      answerHtml(emulator.htmlAnswer, req, res);
+      return;
+    }
+    if (path === '/jsonrpc' && req.method === 'POST') {
+      serveJsonRpc(req, res, dispatcher).catch(fail);
+      return;
+    }
+    if (dispatcher.major >= 19) {
+      if (path === '/web/version' && req.method === 'GET') {
+        serveWebVersion(res, dispatcher);
+        return;
+      }
+      const json2 = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path);
+      if (json2) {
+        serveJson2(req, res, dispatcher, decodeURIComponent(json2[1]!), decodeURIComponent(json2[2]!)).catch(fail);
+        return;
+      }
+    }
     const match = /^\/xmlrpc\/2\/(common|object)$/.exec(path);
     if (match) {
       if (req.method !== 'POST') {
@@ -91,7 +159,7 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
     }
     if (path === '/' || path === '/web' || path.startsWith('/web/')) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(html('Odoo', '<form action="/web/login" method="post"><input name="login"/><input name="password" type="password"/></form>'));
+      res.end(LOGIN_PAGE);
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -108,15 +176,18 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  return {
+  return Object.assign(emulator, {
     url: `http://${host}:${address.port}`,
     calls: dispatcher.calls,
     users: dispatcher.users,
     records: (model: string) => orm.snapshot(model),
+    insert: (model: string, record: Record<string, unknown>) => orm.insert(model, record),
+    update: (model: string, id: number, vals: Record<string, unknown>) => orm.update(model, id, vals),
+    setClock: (clock?: () => string) => orm.setClock(clock),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
-  };
+  });
 }

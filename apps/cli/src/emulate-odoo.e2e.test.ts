@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GENERATED, loadOdooDataset } from '@cesce-connect/connector-odoo/testing';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = join(root, 'apps/cli/dist/cesce.js');
+const demoDataset = join(root, 'examples/demo/odoo-dataset.json');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `cesce emulate odoo ...args`, calls `use` with its URL, then stops it with SIGTERM. */
+async function serving(args: string[], use: (url: string) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, [cli, 'emulate', 'odoo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('close', () => reject(new Error('the emulator exited before printing its URL')));
+    });
+    await use(url);
+  } finally {
+    child.kill('SIGTERM');
+    await exit;
+  }
+}
+
+async function jsonrpc(url: string, service: string, method: string, args: unknown[]): Promise<unknown> {
+  const res = await fetch(`${url}/jsonrpc`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: 1 }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: unknown };
+  if (body.error) throw new Error(JSON.stringify(body.error));
+  return body.result;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cesce-emulate-odoo-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cesce emulate odoo', () => {
+  it('--generate N --odoo-version V --save FILE serves a generated database of that version and saves it', async () => {
+    const file = join(dir, 'generated.json');
+    await serving(['--generate', '300', '--odoo-version', '16.0', '--save', file], async (url) => {
+      const version = (await jsonrpc(url, 'common', 'version', [])) as { server_version: string };
+      expect(version.server_version).toBe('16.0');
+      const uid = (await jsonrpc(url, 'common', 'authenticate', [GENERATED.database, GENERATED.login, GENERATED.password, {}])) as number;
+      const count = await jsonrpc(url, 'object', 'execute_kw', [GENERATED.database, uid, GENERATED.password, 'account.move', 'search_count', [[]]]);
+      expect(count).toBe(300);
+    });
+    expect(existsSync(file)).toBe(true);
+    expect(loadOdooDataset(file).records['account.move']).toHaveLength(300);
+  });
+
+  it('--odoo-version overrides the version of a dataset file', async () => {
+    await serving(['--data', demoDataset, '--odoo-version', '14.0'], async (url) => {
+      const version = (await jsonrpc(url, 'common', 'version', [])) as { server_version: string };
+      expect(version.server_version).toBe('14.0');
+    });
+  });
+
+  it.each([
+    [['--generate', 'many'], /--generate must be a whole number/],
+    [['--generate', '-5'], /--generate must be a whole number/],
+    [['--generate', '10', '--odoo-version', '13.0'], /--odoo-version must be an Odoo version from 14\.0 to 19\.x/],
+    [['--generate', '10', '--data', demoDataset], /either --data or --generate/],
+    [[], /give --data <file>.*or --generate <n>/],
+    [['--data', demoDataset, '--save', 'x.json'], /--save only works with --generate/],
+  ])('refuses %j with a clear message', async (args, message) => {
+    const result = await run(['emulate', 'odoo', ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--help teaches the generator, the version override and the generated credentials', async () => {
+    const result = await run(['emulate', 'odoo', '--help']);
+    for (const text of ['--generate <n>', '--odoo-version <version>', '--save <file>', GENERATED.login, 'Examples:']) expect(result.stdout).toContain(text);
+  });
+});
