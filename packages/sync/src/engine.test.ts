@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CesceClient, toInvoiceMonth } from '@cesce-connect/core';
 import { startCesceEmulator, type SandboxData } from '@cesce-connect/sandbox';
-import { runSync } from './engine.js';
+import { compareWatermarks, runSync } from './engine.js';
 import { itemKey, Ledger } from './ledger.js';
 import { exitCodeFor, formatReport } from './report.js';
 import { creditNote, debtor, invoice, MemorySource } from './testing/memory-source.js';
@@ -160,7 +160,8 @@ describe('runSync against the Cesce emulator', () => {
     expect(sales[1]!.amount).toBe('2420.55');
     expect(sales[3]).toEqual({ invoiceNo: 'RINV/2026/00201', amount: '-121.00', originalInvoiceNo: 'INV/2026/00101' });
 
-    expect(source.saleWrites.map((w) => w.documentErpId).sort()).toEqual(['101', '102', '103', '201']);
+    expect(source.saleWrites.filter((w) => w.state === 'declared').map((w) => w.documentErpId).sort()).toEqual(['101', '102', '103', '201']);
+    expect(source.saleWrites.filter((w) => w.state === 'rejected').map((w) => w.documentErpId)).toEqual(['106']);
     expect(source.classificationWrites.find((w) => w.debtorErpId === '3')).toMatchObject({
       state: 'classified',
       stateLabel: 'Clasificado',
@@ -427,6 +428,10 @@ describe('documents that must not be declared as they are', () => {
     expect(again.salesDeclared).toBe(0);
     expect(again.conflicts.map((c) => c.erpRef)).toEqual(['account.move,101 INV/2026/00101']);
     expect(formatReport(again)).toMatch(/Conflicts .*:\n {2}account\.move,101 INV\/2026\/00101: Cesce already holds sale/);
+    // Checked on every run, but written into the ERP record once.
+    expect(source.saleWrites.filter((w) => w.documentErpId === '101')).toEqual([
+      expect.objectContaining({ state: 'rejected', rejection: expect.objectContaining({ kbId: 'cesce-connect-conflict', cause: expect.objectContaining({ es: expect.stringMatching(/Cesce tiene otra venta/) }) }) }),
+    ]);
     // The ERP is corrected to what Cesce holds: the sale is recorded, never declared a second time.
     source.documentList.find((d) => d.erpId === '101')!.total = { currency: 'EUR', amount: '1.00' };
     const resolved = await runSync({ source, client, ledger });
@@ -611,5 +616,232 @@ describe('answers that are not Cesce’s', () => {
     expect(report.failed[0]!.message).toMatch(/look-up failed: .*HTML/i);
     expect(report.salesDeclared).toBe(0);
     expect(exitCodeFor(report)).toBe(2);
+  });
+});
+
+/** ERP change stamps (Odoo write_date), one second apart. */
+function at(second: number): string {
+  return `2026-12-01 10:00:${String(second).padStart(2, '0')}`;
+}
+
+function incrementalSource(debtors: ReturnType<typeof debtor>[], docs: ReturnType<typeof invoice>[], scope = 'odoo https://erp.example.com db=a company=1'): MemorySource {
+  const source = new MemorySource(debtors, docs);
+  source.capabilities = { incremental: true, scope };
+  return source;
+}
+
+function salePosts(): number {
+  return emulator.requestLog.filter((r) => r.method === 'POST' && r.path.includes('/sales/')).length;
+}
+
+describe('incremental runs', () => {
+  const classified = () => debtor('1', { taxCode: 'A58818501' });
+
+  it('declares only the new documents, misses none stamped with the watermark itself, and re-reads settled ones as no-ops', async () => {
+    const source = incrementalSource([classified()], [invoice('101', '1', { updatedAt: at(1) }), invoice('102', '1', { updatedAt: at(2) })]);
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.mode).toBe('full');
+    expect(first.read).toMatchObject({ fullReason: 'first run on this ERP database', stored: { updatedAt: at(2), erpId: '102' } });
+    expect(first.salesDeclared).toBe(2);
+
+    // 104 was committed in the same second as 102 (same stamp, larger id); 103 later.
+    source.documentList.push(invoice('103', '1', { updatedAt: at(3) }), invoice('104', '1', { updatedAt: at(2) }));
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.mode).toBe('incremental');
+    expect(source.queries.at(-1)?.changedSince).toEqual({ updatedAt: at(2), erpId: '102' });
+    expect(second.salesDeclared).toBe(2);
+    expect(second.alreadyDeclared).toBe(0);
+    expect(second.read).toMatchObject({ changedSince: { updatedAt: at(2), erpId: '102' }, reopened: 0, stored: { updatedAt: at(3), erpId: '103' } });
+    expect(formatReport(second)).toContain(`Read: incremental, documents changed since ${at(2)} #102 and 0 open documents of earlier runs; next run reads changes from ${at(3)} #103.`);
+
+    // The connector re-reads an overlap window before the watermark: documents declared already are no-ops.
+    source.overlapSeconds = 60;
+    const posts = salePosts();
+    const writes = source.saleWrites.length;
+    const third = await runSync({ source, client: cesce(), ledger });
+    expect(third.alreadyDeclared).toBe(4);
+    expect(third.salesDeclared).toBe(0);
+    expect(salePosts()).toBe(posts);
+    expect(source.saleWrites.length).toBe(writes);
+    expect(third.read.stored).toEqual({ updatedAt: at(3), erpId: '103' }); // never moved back by the overlap
+    const numbers = (await salesAtCesce()).map((s) => s.invoiceNo);
+    expect(numbers.sort()).toEqual(['INV/2026/00101', 'INV/2026/00102', 'INV/2026/00103', 'INV/2026/00104']);
+  });
+
+  it('declares a document that waited for its customer’s classification once Cesce classifies it, though it never changed', async () => {
+    const waiting = debtor('5', { taxCode: '12345678Z' });
+    const source = incrementalSource([classified(), waiting], [invoice('101', '1', { updatedAt: at(1) }), invoice('105', '5', { updatedAt: at(1) })]);
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.skipped.map((s) => s.erpRef)).toEqual(['account.move,105 INV/2026/00105']);
+    expect(ledger.openDocuments(CONTRACT, source.capabilities!.scope!)).toEqual([
+      expect.objectContaining({ erpId: '105', reason: expect.stringMatching(/no Cesce classification/) }),
+    ]);
+
+    const idle = await runSync({ source, client: cesce(), ledger });
+    expect(idle.mode).toBe('incremental');
+    expect(idle.read.reopened).toBe(1);
+    expect(idle.salesDeclared).toBe(0);
+
+    await cesce().classifications.create({
+      taxCode: '12345678Z',
+      countryCode: 'ES',
+      companyName: waiting.name,
+      address: waiting.address,
+      customerReference: '5',
+      requestedLimit: { currency: 'EUR', amount: '10000.00' },
+      paymentTermDays: null,
+    });
+    const later = await runSync({ source, client: cesce(), ledger });
+    expect(later.mode).toBe('incremental');
+    expect(source.idReads.at(-1)).toEqual(['105']);
+    expect(later.salesDeclared).toBe(1);
+    expect(ledger.get(itemKey(CONTRACT, 'invoice', '105'))?.state).toBe('declared');
+    expect(ledger.openDocuments(CONTRACT, source.capabilities!.scope!)).toEqual([]);
+    // Settled: the next run reads nothing by id.
+    const reads = source.idReads.length;
+    await runSync({ source, client: cesce(), ledger });
+    expect(source.idReads.length).toBe(reads);
+  });
+
+  it('declares a credit note that waited for its rejected invoice once the invoice is corrected', async () => {
+    const usd = invoice('106', '1', { total: { currency: 'USD', amount: '500.00' }, updatedAt: at(1) });
+    const note = creditNote('203', '1', usd, { total: { currency: 'USD', amount: '50.00' }, updatedAt: at(2) });
+    const source = incrementalSource([classified()], [usd, note]);
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.rejected.map((r) => r.erpRef)).toEqual([usd.ref]);
+    expect(first.skipped.find((s) => s.erpRef === note.ref)?.reason).toMatch(/waits for its invoice/);
+    // Only the invoice is corrected (and so re-stamped); the credit note is re-read because it is open.
+    Object.assign(usd, { total: { currency: 'EUR', amount: '500.00' }, updatedAt: at(5) });
+    Object.assign(note, { total: { currency: 'EUR', amount: '50.00' } });
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.mode).toBe('incremental');
+    expect(second.salesDeclared).toBe(1);
+    expect(second.creditNotesDeclared).toBe(1);
+  });
+
+  it('keeps one watermark per ERP database, re-reads in full on --full, and never moves it in a dry run', async () => {
+    const a = incrementalSource([classified()], [invoice('101', '1', { updatedAt: at(1) })], 'db=a');
+    await runSync({ source: a, client: cesce(), ledger });
+    const b = incrementalSource([classified()], [invoice('301', '1', { updatedAt: at(9) })], 'db=b');
+    const onB = await runSync({ source: b, client: cesce(), ledger });
+    expect(onB.mode).toBe('full');
+    expect(onB.read.fullReason).toBe('first run on this ERP database');
+    expect(b.queries.at(-1)?.changedSince).toBeUndefined();
+    expect(formatReport(onB)).toContain(`Read: full (first run on this ERP database); next run reads changes from ${at(9)} #301.`);
+    expect(ledger.watermark(CONTRACT, 'db=a')).toMatchObject({ updatedAt: at(1), erpId: '101' });
+    expect(ledger.watermark(CONTRACT, 'db=b')).toMatchObject({ updatedAt: at(9), erpId: '301' });
+
+    a.documentList.push(invoice('102', '1', { updatedAt: at(4) }));
+    const dry = await runSync({ source: a, client: cesce(), ledger, dryRun: true });
+    expect(dry.mode).toBe('incremental');
+    expect(dry.salesDeclared).toBe(1);
+    expect(dry.read.stored).toBeNull();
+    expect(formatReport(dry)).toContain('a dry run stores no watermark.');
+    expect(ledger.watermark(CONTRACT, 'db=a')).toMatchObject({ updatedAt: at(1), erpId: '101' });
+
+    const full = await runSync({ source: a, client: cesce(), ledger, full: true });
+    expect(full.mode).toBe('full');
+    expect(full.read.fullReason).toBe('asked with --full');
+    expect(full.alreadyDeclared).toBe(1);
+    expect(full.salesDeclared).toBe(1);
+    expect(ledger.watermark(CONTRACT, 'db=a')).toMatchObject({ updatedAt: at(4), erpId: '102' });
+    // A changed sync.fromDate reads in full again: documents below the old one were never read.
+    const moved = await runSync({ source: a, client: cesce(), ledger, fromDate: '2026-01-01' });
+    expect(moved.read.fullReason).toBe('sync.fromDate changed since the last run');
+  });
+
+  it('keeps the watermark when reading the ERP fails, and declares on the next run what a stopped run had read', async () => {
+    const source = incrementalSource([classified()], [invoice('101', '1', { updatedAt: at(1) })]);
+    await runSync({ source, client: cesce(), ledger });
+    source.documentList.push(invoice('102', '1', { updatedAt: at(2) }), invoice('103', '1', { updatedAt: at(3) }));
+    const broken = incrementalSource(source.debtorList, source.documentList);
+    broken.documents = async function* (query) {
+      let n = 0;
+      for await (const d of MemorySource.prototype.documents.call(this, query)) {
+        if (++n > 1) throw new Error('ERP connection lost');
+        yield d;
+      }
+    };
+    await expect(runSync({ source: broken, client: cesce(), ledger })).rejects.toThrow(/ERP connection lost/);
+    expect(ledger.watermark(CONTRACT, source.capabilities!.scope!)).toMatchObject({ updatedAt: at(1), erpId: '101' });
+
+    // A run stopped after its read (here: wrong Cesce credentials, a fatal error) moved the
+    // watermark, but what it read stays open and is declared by the next run.
+    const badCredentials = new CesceClient({ environment: 'sandbox', baseUrl: emulator.url, contractNo: CONTRACT, credentials: { clientId: 'app', clientSecret: 'wrong' }, retry: { limit: 0 } });
+    await expect(runSync({ source, client: badCredentials, ledger })).rejects.toThrow();
+    expect(ledger.watermark(CONTRACT, source.capabilities!.scope!)).toMatchObject({ updatedAt: at(3), erpId: '103' });
+    const next = await runSync({ source, client: cesce(), ledger });
+    expect(next.mode).toBe('incremental');
+    expect(next.read.reopened).toBe(2);
+    expect(next.salesDeclared).toBe(2);
+    expect((await salesAtCesce()).map((s) => s.invoiceNo)).toEqual(['INV/2026/00101', 'INV/2026/00102', 'INV/2026/00103']);
+  });
+});
+
+describe('rejections written back into the ERP', () => {
+  it('writes each distinct rejection once, with the knowledge base’s cause and fix in Spanish and English', async () => {
+    const usdCustomer = debtor('8', { taxCode: 'B65410011', requestedCreditLimit: { currency: 'USD', amount: '5000.00' } });
+    const source = new MemorySource([debtor('1', { taxCode: 'A58818501' }), usdCustomer], [invoice('106', '1', { total: { currency: 'USD', amount: '500.00' } })]);
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.rejected.map((r) => r.erpRef).sort()).toEqual(['account.move,106 INV/2026/00106', 'res.partner,8 Cliente 8']);
+    expect(source.saleWrites).toEqual([
+      {
+        documentErpId: '106',
+        state: 'rejected',
+        saleCesceReferenceNo: null,
+        rejection: {
+          httpStatus: 400,
+          kbId: 'cesce-400-adjust-to-policy',
+          message: expect.stringMatching(/La divisa USD/),
+          cause: { es: expect.stringMatching(/\w/), en: expect.stringMatching(/\w/) },
+          fix: { es: expect.stringMatching(/\w/), en: expect.stringMatching(/policy/) },
+        },
+      },
+    ]);
+    const partner8 = () => source.classificationWrites.filter((w) => w.debtorErpId === '8');
+    expect(partner8()).toEqual([
+      expect.objectContaining({ state: 'rejected', grantedLimit: null, rejection: expect.objectContaining({ httpStatus: 400, kbId: expect.any(String) }) }),
+    ]);
+    const rejection = partner8()[0]!.rejection!;
+    expect(rejection.cause.es && rejection.cause.en && rejection.fix.es && rejection.fix.en).toBeTruthy();
+
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.stillRejected).toHaveLength(2);
+    expect(source.saleWrites).toHaveLength(1);
+    expect(partner8()).toHaveLength(1);
+    expect(exitCodeFor(second)).toBe(0);
+
+    // Corrected in the ERP, declared: the declaration is written, the old rejection is not repeated.
+    source.documentList[0]!.total = { currency: 'EUR', amount: '500.00' };
+    await runSync({ source, client: cesce(), ledger });
+    expect(source.saleWrites.map((w) => [w.documentErpId, w.state])).toEqual([
+      ['106', 'rejected'],
+      ['106', 'declared'],
+    ]);
+    expect(source.saleWrites[1]!.saleCesceReferenceNo).toMatch(/\d+/);
+  });
+
+  it('keeps a rejection the ERP refused to record queued, reports it, and writes it on the next run', async () => {
+    const source = new MemorySource([debtor('1', { taxCode: 'A58818501' })], [invoice('106', '1', { total: { currency: 'USD', amount: '500.00' } })]);
+    source.failWritesFor.add('106');
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.writeBack.errors).toEqual([{ erpRef: 'account.move,106 INV/2026/00106', message: 'write refused for move 106' }]);
+    source.failWritesFor.clear();
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.writeBack.invoices).toBe(1);
+    expect(second.writeBack.errors).toEqual([]);
+    expect(source.saleWrites).toEqual([expect.objectContaining({ documentErpId: '106', state: 'rejected' })]);
+    const third = await runSync({ source, client: cesce(), ledger });
+    expect(third.writeBack.invoices).toBe(0);
+    expect(source.saleWrites).toHaveLength(1);
+  });
+});
+
+describe('compareWatermarks', () => {
+  it('orders by stamp, then by id numerically when both ids are integers', () => {
+    expect(compareWatermarks({ updatedAt: at(1), erpId: '10' }, { updatedAt: at(1), erpId: '9' })).toBe(1);
+    expect(compareWatermarks({ updatedAt: at(1), erpId: '99' }, { updatedAt: at(2), erpId: '1' })).toBe(-1);
+    expect(compareWatermarks({ updatedAt: at(1), erpId: '7' }, { updatedAt: at(1), erpId: '7' })).toBe(0);
+    expect(compareWatermarks({ updatedAt: at(1), erpId: 'b' }, { updatedAt: at(1), erpId: 'a' })).toBe(1);
   });
 });

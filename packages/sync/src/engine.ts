@@ -16,6 +16,8 @@ import {
   toCreateClassificationRequest,
   toCreateSaleRequest,
   type CesceClient,
+  type CesceRejection,
+  type ChangeWatermark,
   type Classification,
   type ClassificationWriteBack,
   type CreateClassificationInput,
@@ -25,11 +27,12 @@ import {
   type Money,
   type Sale,
   type SaleDocument,
+  type SaleWriteBack,
 } from '@cesce-connect/core';
 import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
 import { forEachConcurrent } from './concurrency.js';
 import { CONFLICT_KB_ID, itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
-import type { ClassificationOutcome, RejectedItem, SkippedItem, SyncReport, WarningItem } from './report.js';
+import type { ClassificationOutcome, ReadSummary, RejectedItem, SkippedItem, SyncReport, WarningItem } from './report.js';
 
 export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'adopt' | 'declare' | 'credit-notes' | 'write-back';
 
@@ -49,6 +52,11 @@ export interface SyncOptions {
   concurrency?: number | undefined;
   /** Only documents dated on or after this `YYYY-MM-DD`. */
   fromDate?: string | undefined;
+  /**
+   * Read every posted document, not only those changed since the last run, and store a new
+   * watermark. Runs are incremental only when the source can read by change (`capabilities`).
+   */
+  full?: boolean | undefined;
   /**
    * Look every document up at Cesce before declaring it, as a new ledger does by itself: for a
    * ledger restored from a backup, which may miss recent declarations.
@@ -77,6 +85,55 @@ function documentHash(doc: SaleDocument, debtor: Debtor | undefined): string {
 
 function blockingIssue(issues: { severity: string; message: string; field: string }[]): { message: string; field: string } | undefined {
   return issues.find((i) => i.severity === 'blocking');
+}
+
+/**
+ * Orders two positions in the ERP's change order: `updatedAt` as strings (the ERP's own sortable
+ * stamps), then `erpId`, numerically when both are integers.
+ */
+export function compareWatermarks(a: ChangeWatermark, b: ChangeWatermark): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
+  if (/^\d+$/.test(a.erpId) && /^\d+$/.test(b.erpId)) {
+    const x = BigInt(a.erpId);
+    const y = BigInt(b.erpId);
+    return x === y ? 0 : x < y ? -1 : 1;
+  }
+  return a.erpId === b.erpId ? 0 : a.erpId < b.erpId ? -1 : 1;
+}
+
+const CONFLICT_TEXTS = {
+  cause: { en: 'Cesce holds a different sale under this document number.', es: 'Cesce tiene otra venta distinta con este número de documento.' },
+  fix: { en: 'Correct the document in the ERP, or have the sale corrected at Cesce.', es: 'Corrija el documento en el ERP o pida a Cesce que corrija la venta.' },
+};
+
+/** Cesce's refusal of a ledger item, with the knowledge base's cause and fix in both languages. */
+function rejectionOf(item: LedgerItem): CesceRejection {
+  const entry = item.kbId ? findEntry(item.kbId) : undefined;
+  const texts = entry ?? (item.kbId === CONFLICT_KB_ID ? CONFLICT_TEXTS : { cause: { en: '', es: '' }, fix: { en: '', es: '' } });
+  return {
+    httpStatus: item.httpStatus ?? 0,
+    kbId: item.kbId ?? '',
+    message: item.lastError ?? '',
+    cause: { es: texts.cause.es, en: texts.cause.en },
+    fix: { es: texts.fix.es, en: texts.fix.en },
+  };
+}
+
+/**
+ * Queues the write-back of a rejection into the ERP record (chatter), once per distinct rejection:
+ * the same payload refused for the same reason is not written again on later runs.
+ */
+function queueRejectionWrite(ledger: Ledger, key: string): void {
+  const item = ledger.get(key);
+  if (item?.state !== 'rejected') return;
+  const hash = sha256(['rejected', item.payloadHash, item.kbId]);
+  if (ledger.writtenHash(key) === hash) return;
+  const rejection = rejectionOf(item);
+  const update: ClassificationWriteBack | SaleWriteBack =
+    item.kind === 'classification'
+      ? { debtorErpId: item.erpId, state: 'rejected', stateLabel: 'Solicitud rechazada por Cesce', grantedLimit: null, endorsementNo: null, rejection }
+      : { documentErpId: item.erpId, state: 'rejected', saleCesceReferenceNo: null, rejection };
+  ledger.recordWritePending(key, hash, update);
 }
 
 /** Prefers the classification that allows sales, then one in progress, then the latest request. */
@@ -151,6 +208,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     dryRun,
     contractNo,
     erp: { system: erp.system, version: erp.version, company: erp.company.name, url: erp.url },
+    mode: 'full',
+    read: { mode: 'full', fullReason: null, changedSince: null, reopened: 0, stored: null },
     classificationsRequested: 0,
     classifications: [],
     salesDeclared: 0,
@@ -177,6 +236,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     if (isFatal(error)) throw error;
     if (error instanceof CesceApiError && !error.retryable) {
       ledger.markRejected(key, error.status, error.entry.id, error.cesceMessage);
+      queueRejectionWrite(ledger, key);
       report.rejected.push({
         kind,
         erpRef,
@@ -205,16 +265,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   let halted: string | null = null;
 
   const stillRejected = (item: LedgerItem): void => {
-    const entry = item.kbId ? findEntry(item.kbId) : undefined;
-    const rejected: RejectedItem = {
-      kind: item.kind,
-      erpRef: item.erpRef,
-      httpStatus: item.httpStatus ?? 0,
-      kbId: item.kbId ?? '',
-      message: item.lastError ?? '',
-      cause: entry?.cause.en ?? (item.kbId === CONFLICT_KB_ID ? 'Cesce holds a different sale under this document number.' : ''),
-      fix: entry?.fix.en ?? (item.kbId === CONFLICT_KB_ID ? 'Correct the document in the ERP, or have the sale corrected at Cesce.' : ''),
-    };
+    const r = rejectionOf(item);
+    const rejected: RejectedItem = { kind: item.kind, erpRef: item.erpRef, httpStatus: r.httpStatus, kbId: r.kbId, message: r.message, cause: r.cause.en, fix: r.fix.en };
     report.stillRejected.push(rejected);
   };
 
@@ -230,21 +282,34 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     for (const i of issues) if (i.severity === 'warning') warn({ erpRef: i.record, field: i.field, message: i.message });
   };
 
+  // Sends an earlier run left unsettled: their documents are read again even if unchanged.
+  const unsettled = [...ledger.inState(contractNo, 'sending'), ...ledger.inState(contractNo, 'failed')].filter((i) => i.kind !== 'classification').map((i) => i.erpId);
+
   // 1. Reconcile what an interrupted or failed run may have sent.
   if (!dryRun) await reconcile(options, report);
 
-  // 2. Read the ERP.
+  // 2. Read the ERP: customers in full; documents in full, or (incremental) those changed since the
+  // last completed read plus those earlier runs left open.
   const debtors = new Map<string, Debtor>();
   for await (const d of source.debtors()) debtors.set(d.erpId, d);
-  const documents: SaleDocument[] = [];
-  for await (const doc of source.documents({ fromDate: options.fromDate })) {
-    documents.push(doc);
-    progress({ phase: 'read', done: documents.length, total: 0 });
+  const read = await readDocuments(options, contractNo, unsettled, (n) => progress({ phase: 'read', done: n, total: 0 }));
+  report.mode = read.summary.mode;
+  report.read = read.summary;
+  const documents = read.documents;
+  const incremental = read.summary.mode === 'incremental';
+  if (!dryRun && read.scope) {
+    ledger.recordRead(contractNo, read.scope, { read: documents.map((d) => d.erpId), gone: read.gone, full: !incremental, watermark: read.watermark, fromDate: options.fromDate ?? null });
+    report.read.stored = read.watermark ?? read.previous;
   }
   documents.sort((a, b) => a.invoiceDate.localeCompare(b.invoiceDate) || a.number.localeCompare(b.number));
 
   const docsById = new Map(documents.map((d) => [d.erpId, d]));
   const duplicateOf = findDuplicateNumbers(documents, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))?.state === 'declared');
+  // Declared documents an incremental run (or fromDate) did not read still hold their numbers.
+  const declaredByNumber = new Map<string, LedgerItem>();
+  for (const item of ledger.inState(contractNo, 'declared')) {
+    if (item.kind !== 'classification' && item.invoiceNo) declaredByNumber.set(`${item.kind}|${item.debtorErpId}|${item.invoiceNo}`, item);
+  }
 
   // Documents already settled in the ledger are left alone.
   const mustCheck = new Set<string>();
@@ -268,9 +333,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     } else {
       // A conflict is looked up at Cesce again on every run until Cesce and the ERP agree.
       if (item?.kbId === CONFLICT_KB_ID) mustCheck.add(item.key);
-      const first = duplicateOf.get(doc.erpId);
+      const holder = declaredByNumber.get(`${doc.kind}|${doc.debtorErpId}|${doc.number}`);
+      const first = duplicateOf.get(doc.erpId)?.ref ?? (holder && holder.erpId !== doc.erpId ? holder.erpRef : undefined);
       if (first) {
-        skip({ kind: doc.kind, erpRef: doc.ref, reason: `has the same number as ${first.ref}; Cesce tells sales apart by number: renumber one of them`, field: 'number' });
+        skip({ kind: doc.kind, erpRef: doc.ref, reason: `has the same number as ${first}; Cesce tells sales apart by number: renumber one of them`, field: 'number' });
         continue;
       }
       pending.push(doc);
@@ -279,8 +345,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   }
 
   // Declared documents the ERP no longer shows as posted (cancelled, reset to draft, deleted):
-  // Cesce still insures them, so say so.
-  for (const item of ledger.inState(contractNo, 'declared')) {
+  // Cesce still insures them, so say so. Only a full read can tell.
+  for (const item of incremental ? [] : ledger.inState(contractNo, 'declared')) {
     if (item.kind === 'classification' || docsById.has(item.erpId)) continue;
     const body = JSON.parse(item.requestJson ?? '{}') as { invoiceDate?: string };
     const invoiceDate = body.invoiceDate ? fromCesceDate(body.invoiceDate) : null;
@@ -472,7 +538,10 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       if (differences.length > 0) {
         const message = `Cesce already holds sale ${held.saleCesceReferenceNo} for ${p.input.invoiceNo} with other data (${differences.join('; ')}): correct the ERP or have the sale corrected at Cesce; it is checked again on every run`;
         report.conflicts.push({ kind: p.doc.kind, erpRef: p.doc.ref, message });
-        if (!dryRun) ledger.recordConflict(sending, message);
+        if (!dryRun) {
+          ledger.recordConflict(sending, message);
+          queueRejectionWrite(ledger, itemKey(contractNo, p.doc.kind, p.doc.erpId));
+        }
         return false;
       }
       report.adopted += 1;
@@ -612,17 +681,33 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   let notesDone = 0;
   await forEachConcurrent(notesToDeclare, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length));
 
-  // 7. Write back: classification state on customers (queued above, or left by an earlier run),
-  // sale references on documents.
+  // 7. Write back: classification state (or the rejected request) on customers, Cesce's rejections
+  // and sale references on documents; each queued above or left by an earlier run whose write failed.
   if (!dryRun) {
-    for (const { key, update } of ledger.pendingWrites(writePrefix)) {
+    for (const { key, hash, update } of ledger.pendingWrites(writePrefix)) {
       const u = update as ClassificationWriteBack;
       try {
         await source.writeClassification(u);
-        ledger.recordWritten(key, sha256(u));
+        ledger.recordWritten(key, hash);
         report.writeBack.partners += 1;
       } catch (error) {
         report.writeBack.errors.push({ erpRef: debtors.get(u.debtorErpId)?.ref ?? `customer ${u.debtorErpId}`, message: describeError(error) });
+      }
+    }
+    // Rejections of sales, queued when Cesce refused them (this run or an earlier one whose write failed).
+    for (const { key, hash, update } of ledger.pendingWrites(`sale:${contractNo}:`)) {
+      const u = update as SaleWriteBack;
+      const item = ledger.get(key);
+      if (item?.state !== 'rejected') {
+        ledger.dropWrite(key); // declared since: the declaration is written instead
+        continue;
+      }
+      try {
+        await source.writeSale(u);
+        ledger.recordWritten(key, hash);
+        report.writeBack.invoices += 1;
+      } catch (error) {
+        report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
       }
     }
     let written = 0;
@@ -638,12 +723,121 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     }
   }
 
+  if (!dryRun && read.scope) ledger.settle(contractNo, read.scope, ...openState(documents, report, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))));
   if (!dryRun && checkAtCesce) ledger.markAdoptionDone(contractNo);
   const after = client.requestCounts;
   report.requests = { cesce: after.api - before.api, token: after.token - before.token };
   report.durationMs = Date.now() - started;
   if (runId !== null) ledger.finishRun(runId, { ...report, skipped: report.skipped.length });
   return report;
+}
+
+interface DocumentsRead {
+  documents: SaleDocument[];
+  /** Open documents asked for by id that the ERP no longer returns. */
+  gone: string[];
+  /** The source's scope when it reads incrementally; null: no watermark is kept. */
+  scope: string | null;
+  /** The greatest position read by change order in this run (null: nothing new). */
+  watermark: ChangeWatermark | null;
+  /** The watermark stored by an earlier run. */
+  previous: ChangeWatermark | null;
+  summary: ReadSummary;
+}
+
+/**
+ * Reads the documents of a run. Incremental when the source can (`capabilities.incremental`,
+ * `scope`, `documentsByIds`), a watermark is stored for its scope with the same `fromDate`, and no
+ * full read is asked: then the documents changed since the watermark, the documents earlier runs
+ * left open, and the origin invoices of credit notes that are neither.
+ */
+async function readDocuments(options: SyncOptions, contractNo: string, unsettled: readonly string[], onRead: (n: number) => void): Promise<DocumentsRead> {
+  const { source, ledger } = options;
+  const caps = source.capabilities;
+  const byIds = caps?.incremental && source.documentsByIds ? source.documentsByIds.bind(source) : undefined;
+  const scope = byIds && caps?.scope ? caps.scope : null;
+  const fromDate = options.fromDate ?? null;
+  const stored = scope ? ledger.watermark(contractNo, scope) : undefined;
+  const previous = stored ? { updatedAt: stored.updatedAt, erpId: stored.erpId } : null;
+  const fullReason = !scope
+    ? caps?.incremental
+      ? 'the ERP connector names no scope or cannot read by id'
+      : 'the ERP connector reads only in full'
+    : options.full
+      ? 'asked with --full'
+      : !stored
+        ? 'first run on this ERP database'
+        : stored.fromDate !== fromDate
+          ? 'sync.fromDate changed since the last run'
+          : null;
+  const changedSince = fullReason === null ? previous : null;
+  const inRange = (d: SaleDocument) => !options.fromDate || d.invoiceDate >= options.fromDate;
+
+  const read = new Map<string, SaleDocument>();
+  let watermark: ChangeWatermark | null = null;
+  for await (const doc of source.documents({ fromDate: options.fromDate, ...(changedSince ? { changedSince } : {}) })) {
+    if (doc.updatedAt !== null) {
+      const at = { updatedAt: doc.updatedAt, erpId: doc.erpId };
+      if (!watermark || compareWatermarks(at, watermark) > 0) watermark = at;
+    }
+    if (inRange(doc)) read.set(doc.erpId, doc);
+    onRead(read.size);
+  }
+  // The overlap the source re-reads never moves the watermark back.
+  if (changedSince && watermark && compareWatermarks(watermark, changedSince) <= 0) watermark = null;
+
+  const gone: string[] = [];
+  let reopened = 0;
+  if (changedSince && byIds) {
+    const open = new Set([...ledger.openDocuments(contractNo, scope!).map((o) => o.erpId), ...unsettled].filter((id) => !read.has(id)));
+    const found = new Set<string>();
+    if (open.size > 0) {
+      for await (const doc of byIds([...open])) {
+        if (!open.has(doc.erpId) || !inRange(doc)) continue;
+        read.set(doc.erpId, doc);
+        found.add(doc.erpId);
+        onRead(read.size);
+      }
+    }
+    reopened = found.size;
+    for (const id of open) if (!found.has(id)) gone.push(id);
+    // A credit note needs its origin invoice's data unless the ledger has it (declared).
+    const declared = new Set(ledger.inState(contractNo, 'declared').map((i) => i.erpId));
+    const origins = new Set(
+      [...read.values()].flatMap((d) => (d.kind === 'credit_note' && d.originErpId && !read.has(d.originErpId) && !declared.has(d.originErpId) ? [d.originErpId] : [])),
+    );
+    if (origins.size > 0) {
+      for await (const doc of byIds([...origins])) if (origins.has(doc.erpId) && doc.kind === 'invoice' && inRange(doc)) read.set(doc.erpId, doc);
+    }
+  }
+  return {
+    documents: [...read.values()],
+    gone,
+    scope,
+    watermark,
+    previous,
+    summary: { mode: changedSince ? 'incremental' : 'full', fullReason, changedSince, reopened, stored: null },
+  };
+}
+
+/**
+ * Which documents read in this run are settled (declared and written back into the ERP) and why
+ * the others stay open, so incremental runs read them again until they are.
+ */
+function openState(documents: SaleDocument[], report: SyncReport, get: (doc: SaleDocument) => LedgerItem | undefined): [string[], Map<string, string>] {
+  const why = new Map<string, string>();
+  for (const s of report.skipped) why.set(s.erpRef, `skipped: ${s.reason}`);
+  for (const r of [...report.rejected, ...report.stillRejected]) why.set(r.erpRef, `rejected by Cesce [${r.kbId}]`);
+  for (const f of report.failed) why.set(f.erpRef, `failed: ${f.message}`);
+  for (const c of report.conflicts) why.set(c.erpRef, 'conflict with Cesce');
+  const settled: string[] = [];
+  const open = new Map<string, string>();
+  for (const doc of documents) {
+    const item = get(doc);
+    if (item?.state === 'declared' && item.writtenBack) settled.push(doc.erpId);
+    else open.set(doc.erpId, why.get(doc.ref) ?? (item?.state === 'declared' ? 'declared, not written back into the ERP yet' : (item?.state ?? 'not declared')));
+  }
+  return [settled, open];
 }
 
 function planSale(
@@ -757,6 +951,7 @@ async function reconcile(options: SyncOptions, report: SyncReport): Promise<void
         // Cesce holds this number with other data: never send it again blindly.
         const message = `Cesce holds sale ${match.ref} for ${item.invoiceNo} with amount ${match.amount}, but ${fromCesceDecimal(sent)} was sent: check it with Cesce`;
         ledger.markRejected(item.key, 0, CONFLICT_KB_ID, message);
+        queueRejectionWrite(ledger, item.key);
         report.conflicts.push({ kind: item.kind, erpRef: item.erpRef, message });
       } else if (match) {
         ledger.markDeclared(item.key, match.ref);

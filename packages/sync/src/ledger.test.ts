@@ -39,3 +39,33 @@ describe('ledger creation', () => {
     }
   }, 60_000);
 });
+
+describe('ledgers of earlier versions', () => {
+  it('gain the incremental-read tables when opened for a run, and read as having none in a dry run', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const file = join(dir, 'old.sqlite');
+    // The schema before incremental reads: no watermarks, no open_documents.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE items (key TEXT PRIMARY KEY, contract_no TEXT NOT NULL, kind TEXT NOT NULL, erp_id TEXT NOT NULL, erp_ref TEXT NOT NULL,
+        debtor_erp_id TEXT, state TEXT NOT NULL, payload_hash TEXT NOT NULL, request_json TEXT, cesce_ref TEXT, endorsement_no TEXT,
+        invoice_no TEXT, invoice_month TEXT, attempts INTEGER NOT NULL DEFAULT 0, http_status INTEGER, kb_id TEXT, last_error TEXT,
+        written_back INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE writebacks (key TEXT PRIMARY KEY, hash TEXT NOT NULL, written_at TEXT, pending_json TEXT);
+      INSERT INTO items VALUES ('sale:1:7', '1', 'invoice', '7', 'account.move,7', '3', 'declared', 'h', '{}', '42', '500', 'INV/7', '2026-10', 1, NULL, NULL, NULL, 1, 'x', 'x');`);
+    old.close();
+
+    const readonly = new Ledger(file, { readonly: true });
+    expect(readonly.watermark('1', 'db')).toBeUndefined();
+    expect(readonly.openDocuments('1', 'db')).toEqual([]);
+    readonly.close();
+
+    const ledger = new Ledger(file);
+    expect(ledger.get('sale:1:7')).toMatchObject({ state: 'declared', cesceRef: '42' });
+    ledger.recordRead('1', 'db', { read: ['8', '9'], gone: [], full: true, watermark: { updatedAt: '2026-12-01 10:00:00', erpId: '9' }, fromDate: null });
+    ledger.settle('1', 'db', ['8'], new Map([['9', 'skipped: no due date']]));
+    expect(ledger.watermark('1', 'db')).toMatchObject({ updatedAt: '2026-12-01 10:00:00', erpId: '9', fromDate: null });
+    expect(ledger.openDocuments('1', 'db')).toEqual([{ erpId: '9', reason: 'skipped: no due date', since: expect.any(String) }]);
+    ledger.close();
+  });
+});

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { CesceConnectError } from '@cesce-connect/core';
+import { CesceConnectError, type ChangeWatermark } from '@cesce-connect/core';
 
 /**
  * The ledger: the memory of what was sent to Cesce, in a SQLite file. Every Cesce call that
@@ -98,6 +98,23 @@ CREATE TABLE IF NOT EXISTS lock (
   host TEXT NOT NULL,
   acquired_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS watermarks (
+  contract_no TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  erp_id TEXT NOT NULL,
+  from_date TEXT,
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (contract_no, scope)
+);
+CREATE TABLE IF NOT EXISTS open_documents (
+  contract_no TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  erp_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  since TEXT NOT NULL,
+  PRIMARY KEY (contract_no, scope, erp_id)
+);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -150,6 +167,25 @@ export interface SendingInput {
   endorsementNo?: string | null;
   invoiceNo?: string | null;
   invoiceMonth?: string | null;
+}
+
+/** Where the last completed read of one ERP database stopped, and the `sync.fromDate` it read with. */
+export interface StoredWatermark extends ChangeWatermark {
+  fromDate: string | null;
+  storedAt: string;
+}
+
+/** What a run read from one ERP database (`scope`), recorded when its read phase completes. */
+export interface ReadRecord {
+  /** Every document read: open until a later `settle` says otherwise. */
+  read: readonly string[];
+  /** Open documents asked for by id that the ERP no longer returns (cancelled, deleted): closed. */
+  gone: readonly string[];
+  /** A full read: open documents it did not see are closed. */
+  full: boolean;
+  /** The new watermark; null keeps the stored one. */
+  watermark: ChangeWatermark | null;
+  fromDate: string | null;
 }
 
 export interface LedgerOptions {
@@ -292,12 +328,83 @@ export class Ledger {
       .run(key, hash, JSON.stringify(update));
   }
 
-  pendingWrites(prefix: string): { key: string; update: unknown }[] {
-    const rows = this.db.prepare(`SELECT key, pending_json FROM writebacks WHERE pending_json IS NOT NULL AND key LIKE ? ORDER BY key`).all(`${prefix}%`) as {
+  pendingWrites(prefix: string): { key: string; hash: string; update: unknown }[] {
+    const rows = this.db.prepare(`SELECT key, hash, pending_json FROM writebacks WHERE pending_json IS NOT NULL AND key LIKE ? ORDER BY key`).all(`${prefix}%`) as {
       key: string;
+      hash: string;
       pending_json: string;
     }[];
-    return rows.map((r) => ({ key: r.key, update: JSON.parse(r.pending_json) as unknown }));
+    return rows.map((r) => ({ key: r.key, hash: r.hash, update: JSON.parse(r.pending_json) as unknown }));
+  }
+
+  /** Drops a queued write-back that no longer applies (e.g. a rejection of a sale declared since). */
+  dropWrite(key: string): void {
+    this.db.prepare('DELETE FROM writebacks WHERE key = ?').run(key);
+  }
+
+  /** Read-only ledgers of older versions lack the tables added since: they read as empty. */
+  private hasTable(name: string): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name);
+  }
+
+  watermark(contractNo: string, scope: string): StoredWatermark | undefined {
+    if (!this.hasTable('watermarks')) return undefined;
+    const row = this.db.prepare('SELECT updated_at, erp_id, from_date, stored_at FROM watermarks WHERE contract_no = ? AND scope = ?').get(contractNo, scope) as
+      | { updated_at: string; erp_id: string; from_date: string | null; stored_at: string }
+      | undefined;
+    return row ? { updatedAt: row.updated_at, erpId: row.erp_id, fromDate: row.from_date, storedAt: row.stored_at } : undefined;
+  }
+
+  /** Documents of earlier runs that are not settled yet (not declared and written back). */
+  openDocuments(contractNo: string, scope: string): { erpId: string; reason: string; since: string }[] {
+    if (!this.hasTable('open_documents')) return [];
+    return this.db.prepare('SELECT erp_id AS erpId, reason, since FROM open_documents WHERE contract_no = ? AND scope = ? ORDER BY since, erp_id').all(contractNo, scope) as {
+      erpId: string;
+      reason: string;
+      since: string;
+    }[];
+  }
+
+  /**
+   * Ends a read phase in one transaction: every document read is open (so a run that dies later
+   * leaves them to the next one) and the watermark moves past them.
+   */
+  recordRead(contractNo: string, scope: string, record: ReadRecord): void {
+    const now = this.now();
+    const open = this.db.prepare(
+      `INSERT INTO open_documents (contract_no, scope, erp_id, reason, since) VALUES (?, ?, ?, 'read', ?)
+       ON CONFLICT (contract_no, scope, erp_id) DO NOTHING`,
+    );
+    const close = this.db.prepare('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    this.db
+      .transaction(() => {
+        if (record.full) {
+          const read = new Set(record.read);
+          for (const { erpId } of this.openDocuments(contractNo, scope)) if (!read.has(erpId)) close.run(contractNo, scope, erpId);
+        }
+        for (const erpId of record.gone) close.run(contractNo, scope, erpId);
+        for (const erpId of record.read) open.run(contractNo, scope, erpId, now);
+        if (record.watermark) {
+          this.db
+            .prepare(
+              `INSERT INTO watermarks (contract_no, scope, updated_at, erp_id, from_date, stored_at) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (contract_no, scope) DO UPDATE SET updated_at = excluded.updated_at, erp_id = excluded.erp_id,
+                 from_date = excluded.from_date, stored_at = excluded.stored_at`,
+            )
+            .run(contractNo, scope, record.watermark.updatedAt, record.watermark.erpId, record.fromDate, now);
+        }
+      })
+      .immediate();
+  }
+
+  /** After a run: closes the settled documents and says why the others stay open. */
+  settle(contractNo: string, scope: string, settled: readonly string[], open: ReadonlyMap<string, string>): void {
+    const close = this.db.prepare('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    const reason = this.db.prepare('UPDATE open_documents SET reason = ? WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    this.db.transaction(() => {
+      for (const erpId of settled) close.run(contractNo, scope, erpId);
+      for (const [erpId, why] of open) reason.run(why, contractNo, scope, erpId);
+    })();
   }
 
   /** Records an item that must not be sent as it is (e.g. Cesce holds a different sale under its number). */

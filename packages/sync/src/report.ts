@@ -1,3 +1,5 @@
+import type { ChangeWatermark } from '@cesce-connect/core';
+
 /** What a `cesce sync` run did, for people (table) and machines (`--json`). */
 export interface SkippedItem {
   kind: 'classification' | 'invoice' | 'credit_note';
@@ -49,10 +51,30 @@ export interface WarningItem {
   message: string;
 }
 
+/**
+ * How the run read the ERP. `full`: every posted document (first run on an ERP database, --full,
+ * a changed sync.fromDate, or a source that cannot read by change). `incremental`: the documents
+ * changed since the watermark plus those earlier runs left open (not declared yet).
+ */
+export interface ReadSummary {
+  mode: 'full' | 'incremental';
+  /** Why the run read everything (null for incremental runs). */
+  fullReason: string | null;
+  /** The watermark the incremental read started from. */
+  changedSince: ChangeWatermark | null;
+  /** Documents of earlier runs re-read because they were still open. */
+  reopened: number;
+  /** The watermark stored for the next run (null: none stored, e.g. a dry run). */
+  stored: ChangeWatermark | null;
+}
+
 export interface SyncReport {
   dryRun: boolean;
   contractNo: string;
   erp: { system: string; version: string; company: string; url: string };
+  /** `full` or `incremental`; details in `read`. */
+  mode: 'full' | 'incremental';
+  read: ReadSummary;
   classificationsRequested: number;
   classifications: ClassificationOutcome[];
   salesDeclared: number;
@@ -113,7 +135,7 @@ export function formatReport(r: SyncReport): string {
   const lines: string[] = [];
   const title = r.dryRun ? 'cesce sync (dry run: nothing sent)' : 'cesce sync';
   lines.push(`${title}: contract ${r.contractNo}, ${r.erp.system} ${r.erp.version} company "${r.erp.company}"`);
-  lines.push('');
+  lines.push(readLine(r.read, r.dryRun), '');
   const verb = r.dryRun ? 'to request' : 'requested';
   const rows: [string, number][] = [
     [`Classifications ${verb}`, r.classificationsRequested],
@@ -181,6 +203,20 @@ export function formatReport(r: SyncReport): string {
       `Cesce requests: ${r.requests.cesce} API + ${r.requests.token} token, in ${(r.durationMs / 1000).toFixed(1)} s.`,
   );
   return lines.map(printable).join('\n');
+}
+
+function mark(w: ChangeWatermark): string {
+  return `${w.updatedAt} #${w.erpId}`;
+}
+
+/** One line on how the ERP was read and where the next run starts. */
+export function readLine(r: ReadSummary, dryRun = false): string {
+  const how =
+    r.mode === 'incremental'
+      ? `Read: incremental, documents changed since ${r.changedSince ? mark(r.changedSince) : '?'} and ${plural(r.reopened, 'open document')} of earlier runs`
+      : `Read: full (${r.fullReason ?? 'all posted documents'})`;
+  const next = r.stored ? `next run reads changes from ${mark(r.stored)}` : dryRun ? 'a dry run stores no watermark' : 'no watermark stored';
+  return `${how}; ${next}.`;
 }
 
 /** ERP texts may hold control or bidi characters that would break or disguise the table. */

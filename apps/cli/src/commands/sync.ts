@@ -26,6 +26,7 @@ interface SyncFlags {
   verbose?: boolean;
   forceUnlock?: boolean;
   verifyAtCesce?: boolean;
+  full?: boolean;
 }
 
 export function registerSync(program: Command): void {
@@ -38,6 +39,7 @@ export function registerSync(program: Command): void {
     .option('--ledger <file>', 'SQLite ledger file (overrides sync.ledger in the config)')
     .option('--concurrency <n>', 'Cesce calls in flight at once (1-16; overrides sync.concurrency)')
     .option('--verbose', 'show error details such as ERP tracebacks')
+    .option('--full', 'read every posted document, not only those changed since the last run (and restart the incremental reads from there)')
     .option('--verify-at-cesce', 'look every document up at Cesce before declaring it (after restoring the ledger from a backup)')
     .option('--force-unlock', 'take over the ledger from a run that is gone (its machine restarted); never while it still runs')
     .addHelpText(
@@ -48,7 +50,17 @@ What it does:
   2. requests a classification (credit limit) for customers flagged with a requested limit
   3. declares posted invoices of customers with an active classification
   4. declares credit notes after the invoice they correct
-  5. writes status, granted limit and Cesce sale references back into the ERP
+  5. writes status, granted limit, Cesce sale references and Cesce's rejections (with cause and
+     fix) back into the ERP, each rejection once
+
+Incremental and full runs:
+  The first run on an ERP database reads every posted document (full) and remembers where it
+  stopped (a watermark on the ERP's last-modified stamp, kept in the ledger per database). Later
+  runs read only the documents changed since, plus those earlier runs left open (waiting for a
+  classification or for their invoice, failed, rejected, skipped for bad data), so an item is
+  declared as soon as it can be even if nobody edits it. Use --full to read everything again, e.g.
+  after restoring the ERP database from a backup; a changed sync.fromDate also reads in full.
+  Connectors that cannot read by change always read in full.
 
 Config file (JSON; values may reference the environment as "env:NAME"):
   {
@@ -135,6 +147,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
       concurrency,
       fromDate: config.sync.fromDate,
       verifyAtCesce: flags.verifyAtCesce ?? false,
+      full: flags.full ?? false,
       onProgress: (e) => progress.update(`${PHASES[e.phase]} ${e.total ? `${e.done}/${e.total}` : e.done}`),
     });
     progress.done();

@@ -4,18 +4,37 @@ import type {
   DocumentQuery,
   ErpDescription,
   ErpSource,
+  ErpSourceCapabilities,
   SaleDocument,
   SaleWriteBack,
 } from '@cesce-connect/core';
 
+/** Change order of the tests' documents: stamp, then (integer) id, as Odoo sorts `write_date, id`. */
+function changeOrder(a: { updatedAt: string; erpId: string }, b: { updatedAt: string; erpId: string }): number {
+  return a.updatedAt.localeCompare(b.updatedAt) || Number(a.erpId) - Number(b.erpId);
+}
+
+/** Moves an ERP stamp `YYYY-MM-DD HH:MM:SS` (UTC) back by some seconds. */
+function secondsBefore(stamp: string, seconds: number): string {
+  const t = new Date(`${stamp.replace(' ', 'T')}Z`).getTime() - seconds * 1000;
+  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /**
  * An in-memory `ErpSource` for tests of the sync engine: the neutral model as an ERP connector
- * would produce it, plus a record of what was written back.
+ * would produce it, plus a record of what was read and written back. Reads in full unless
+ * `capabilities.incremental` is set; then `changedSince` reads like a real connector: documents
+ * after the watermark pair in change order, plus those stamped within `overlapSeconds` before it.
  */
 export class MemorySource implements ErpSource {
   readonly classificationWrites: ClassificationWriteBack[] = [];
   readonly saleWrites: SaleWriteBack[] = [];
   failWritesFor = new Set<string>();
+  capabilities: ErpSourceCapabilities | undefined;
+  /** The re-read window before the watermark (changes committed late by long transactions). */
+  overlapSeconds = 0;
+  readonly queries: DocumentQuery[] = [];
+  readonly idReads: string[][] = [];
 
   constructor(
     public debtorList: Debtor[],
@@ -36,7 +55,21 @@ export class MemorySource implements ErpSource {
   }
 
   async *documents(query: DocumentQuery = {}): AsyncIterable<SaleDocument> {
-    for (const d of this.documentList) if (!query.fromDate || d.invoiceDate >= query.fromDate) yield d;
+    this.queries.push(query);
+    const since = this.capabilities?.incremental ? query.changedSince : undefined;
+    const overlapFrom = since && this.overlapSeconds > 0 ? secondsBefore(since.updatedAt, this.overlapSeconds) : null;
+    const changed = (d: SaleDocument) =>
+      !since ||
+      (d.updatedAt !== null && (changeOrder({ updatedAt: d.updatedAt, erpId: d.erpId }, since) > 0 || (overlapFrom !== null && d.updatedAt >= overlapFrom)));
+    const found = this.documentList.filter((d) => (!query.fromDate || d.invoiceDate >= query.fromDate) && changed(d));
+    if (since) found.sort((a, b) => changeOrder({ updatedAt: a.updatedAt!, erpId: a.erpId }, { updatedAt: b.updatedAt!, erpId: b.erpId }));
+    yield* found;
+  }
+
+  async *documentsByIds(erpIds: readonly string[]): AsyncIterable<SaleDocument> {
+    this.idReads.push([...erpIds]);
+    const wanted = new Set(erpIds);
+    yield* this.documentList.filter((d) => wanted.has(d.erpId));
   }
 
   async writeClassification(update: ClassificationWriteBack): Promise<void> {
