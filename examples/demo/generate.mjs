@@ -665,7 +665,10 @@ export function generateDemo() {
         x_cesce_granted_limit: { type: 'float', string: 'Cesce: límite concedido' },
         x_cesce_endorsement_no: { type: 'char', string: 'Cesce: nº suplemento' },
       },
-      'account.move': { x_cesce_sale_ref: { type: 'char', string: 'Cesce: referencia venta' } },
+      'account.move': {
+        x_cesce_sale_ref: { type: 'char', string: 'Cesce: referencia venta' },
+        x_cesce_sale_state: { type: 'char', string: 'Cesce: estado declaración' },
+      },
     },
     records: {
       'res.company': [

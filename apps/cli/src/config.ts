@@ -3,24 +3,50 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig } from '@cesce-connect/core';
 
-/** The `odoo` section: how to reach the company's Odoo database. */
+/** The `odoo` section: how to reach the company's Odoo database, and which fields hold Cesce's data. */
 export const odooConfigSchema = z
   .object({
     url: z.url({ protocol: /^https?$/, message: 'expected the Odoo base URL, e.g. https://erp.example.com' }),
     database: z.string().min(1),
     username: z.string().min(1),
-    /** Password or API key (Odoo 14+); prefer an API key of a dedicated bot user. */
+    /** Password or API key (Odoo 14+); prefer an API key of a dedicated bot user. JSON-2 (Odoo 19+) needs an API key. */
     password: z.string().min(1),
     companyId: z.number().int().positive(),
+    /** Wire protocol; `auto` (default) picks JSON-2 on Odoo 19+, else JSON-RPC, else XML-RPC. */
+    protocol: z
+      .enum(['auto', 'xmlrpc', 'jsonrpc', 'json2'])
+      .optional()
+      .describe("Wire protocol: 'auto' (default: JSON-2 on Odoo 19+, JSON-RPC on 14-18, XML-RPC when only /xmlrpc gets through), 'xmlrpc', 'jsonrpc' or 'json2'"),
     timeoutMs: z.number().int().positive().optional(),
     pageSize: z.number().int().min(1).max(5000).optional(),
+    /** Incremental reads re-read this many minutes before the last run's watermark (default 10). */
+    overlapMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1440)
+      .optional()
+      .describe('Minutes re-read before the last watermark on incremental runs (default 10): Odoo stamps write_date with the start time of a transaction, which may commit later'),
+    /** Also write granted limits into Odoo's native res.partner.credit_limit (default false). */
+    writeNativeCreditLimit: z
+      .boolean()
+      .optional()
+      .describe("Also write the granted limit into Odoo's own res.partner.credit_limit (per company on 16+) and switch use_partner_credit_limit on (default false)"),
+    /** Which fields hold the results: our x_cesce_* fields (default), the OCA partner_risk_insurance ones, or auto. */
+    fieldsPreset: z
+      .enum(['x_cesce', 'oca', 'auto'])
+      .optional()
+      .describe(
+        "'x_cesce' (default): the x_cesce_* custom fields; 'oca': the granted limit and endorsement go into the OCA partner_risk_insurance fields insurance_credit_limit and risk_insurance_code; 'auto': 'oca' when that module is installed",
+      ),
     fields: z
       .object({
-        requestedLimit: z.string(),
-        classificationStatus: z.string(),
-        grantedLimit: z.string(),
-        endorsementNo: z.string(),
-        saleReference: z.string(),
+        requestedLimit: z.string().describe('Float on res.partner (default x_cesce_requested_limit): > 0 requests a classification for that amount'),
+        classificationStatus: z.string().describe("Char on res.partner (default x_cesce_status): Cesce's status label"),
+        grantedLimit: z.string().describe('Float on res.partner (default x_cesce_granted_limit; OCA preset: insurance_credit_limit)'),
+        endorsementNo: z.string().describe('Char on res.partner (default x_cesce_endorsement_no; OCA preset: risk_insurance_code)'),
+        saleReference: z.string().describe("Char on account.move (default x_cesce_sale_ref): Cesce's reference of the declared sale"),
+        saleState: z.string().describe("Char on account.move (default x_cesce_sale_state): 'declared' or 'rejected'"),
       })
       .partial()
       .strict()
@@ -51,8 +77,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Reads, resolves `env:` references in, and validates a config file. Throws `ConfigError`. */
-export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config & { file: string } {
+function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -60,12 +85,16 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code})` }]);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(file, [{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
   }
+}
+
+/** Reads, resolves `env:` references in, and validates a config file. Throws `ConfigError`. */
+export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config & { file: string } {
+  const raw = readJsonFile(file);
   const config = parseConfig(configSchema, raw, {
     file,
     env,
@@ -78,6 +107,13 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   const base = dirname(resolve(file));
   const ledger = isAbsolute(config.sync.ledger) ? config.sync.ledger : resolve(base, config.sync.ledger);
   return { ...config, sync: { ...config.sync, ledger }, file };
+}
+
+/** Reads and validates only the `odoo` section of a config file (`cesce odoo ...` needs nothing else). */
+export function loadOdooConfig(file: string, env: Record<string, string | undefined> = process.env): z.infer<typeof odooConfigSchema> {
+  const raw = readJsonFile(file);
+  const odoo = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).odoo : undefined;
+  return parseConfig(z.object({ odoo: odooConfigSchema }), { odoo }, { file, env, secretPaths: [['odoo', 'password']] }).odoo;
 }
 
 /** Every secret value in a config, to scrub from anything printed. */

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
 import { registerExplain } from './commands/explain.js';
+import { registerOdoo } from './commands/odoo.js';
 import { registerSpec } from './commands/spec.js';
 import { registerSync } from './commands/sync.js';
 
@@ -19,6 +20,9 @@ Try it on the embedded emulators:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
   $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json
 
+Prepare an Odoo database (creates the x_cesce_* fields):
+  $ cesce odoo setup --config cesce.config.json --dry-run
+
 Explain a Cesce error:
   $ cesce explain 400 --lang es
   $ cesce explain cesce-400-contract-format
@@ -30,5 +34,6 @@ Check our schemas against a document downloaded from Cesce's portal:
   registerEmulate(program);
   registerExplain(program);
   registerSpec(program);
+  registerOdoo(program);
   return program;
 }

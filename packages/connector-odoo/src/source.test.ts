@@ -169,10 +169,14 @@ describe('documents', () => {
     expect(byId.get('108')!.total).toEqual({ currency: 'USD', amount: '2500.50' });
     expect(byId.get('109')!.total).toEqual({ currency: 'JPY', amount: '100000' });
     const reads = emulator.calls.filter((c) => c.model === 'account.move' && c.method === 'search_read');
-    // Keyset pages, plus one look-up of credit-note origin names (within the company).
-    const pages = reads.filter((c) => JSON.stringify(c.args[0]).includes('"move_type"'));
+    // Keyset pages, plus per page: the origin names (within the company), and the reverse link
+    // of the credit note without reversed_entry_id (RINV/2026/00002, id 104).
+    const pages = reads.filter((c) => JSON.stringify(c.args[0]).includes('"posted"'));
     expect(pages).toHaveLength(3);
-    expect(reads.filter((c) => !pages.includes(c)).map((c) => c.args[0])).toEqual([[['id', 'in', [101]], ['company_id', '=', 1]]]);
+    expect(reads.filter((c) => !pages.includes(c)).map((c) => c.args[0])).toEqual([
+      [['id', 'in', [101]], ['company_id', '=', 1]],
+      [['reversal_move_id', 'in', [104]], ['company_id', '=', 1], ['move_type', '=', 'out_invoice']],
+    ]);
     expect(pages[0]!.args[0]).toEqual([
       ['company_id', '=', 1],
       ['move_type', 'in', ['out_invoice', 'out_refund']],
@@ -275,5 +279,220 @@ describe('write-back', () => {
     const err = await failure(s.writeClassification({ debtorErpId: '19', state: 'x', stateLabel: 'x', grantedLimit: null, endorsementNo: null }));
     expect(err.kind).toBe('access');
     await s.close();
+  });
+});
+
+async function withEmulator<T>(ds: OdooDataset, run: (emu: OdooEmulator) => Promise<T>): Promise<T> {
+  const emu = await startOdooEmulator({ dataset: ds });
+  try {
+    return await run(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
+function sourceOn(emu: OdooEmulator, overrides: Partial<OdooConnectorConfig> = {}) {
+  return createOdooSource({ url: emu.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, companyId: 1, pageSize: 7, ...overrides });
+}
+
+describe('protocols and companies', () => {
+  test.each([
+    ['xmlrpc', '17.0', FIXTURE.password],
+    ['jsonrpc', '17.0', FIXTURE.password],
+    ['json2', '19.0', FIXTURE.apiKey],
+    ['auto', '19.0', FIXTURE.apiKey],
+  ] as const)('%s on Odoo %s: one company per run, allowed_company_ids in every call, company_id in every move domain', async (protocol, version, password) => {
+    await withEmulator(fixtureDataset(version), async (emu) => {
+      for (const companyId of [1, 2]) {
+        emu.calls.length = 0;
+        const s = sourceOn(emu, { protocol, password, companyId });
+        await s.connect();
+        expect(s.connection!.protocol).toBe(protocol === 'auto' ? 'json2' : protocol);
+        const docs = await collect(s.documents());
+        const numbers = docs.map((d) => d.number);
+        if (companyId === 1) {
+          expect(numbers).toContain('INV/2026/00001');
+          expect(numbers).not.toContain('B2/2026/00001');
+        } else {
+          expect(numbers).toEqual(['B2/2026/00001']);
+        }
+        await collect(s.debtors());
+        expect((await collect(s.documentsByIds(['101', '110']))).map((d) => d.erpId)).toEqual([companyId === 1 ? '101' : '110']);
+        const objectCalls = emu.calls.filter((c) => c.service === 'object' && c.method !== 'context_get');
+        expect(objectCalls.length).toBeGreaterThan(5);
+        for (const c of objectCalls) {
+          expect(c.protocol).toBe(protocol === 'auto' ? 'json2' : protocol);
+          expect(c.kwargs?.context, `${c.model}.${c.method}`).toMatchObject({ allowed_company_ids: [companyId] });
+        }
+        for (const c of objectCalls.filter((c) => c.model === 'account.move' && c.method === 'search_read')) {
+          const domain = protocol === 'json2' || protocol === 'auto' ? c.kwargs!.domain : c.args[0];
+          expect(JSON.stringify(domain)).toContain(`["company_id","=",${companyId}]`);
+        }
+        await s.close();
+      }
+    });
+  });
+
+  test('a company the user cannot access is a clear error on JSON-RPC and JSON-2 too', async () => {
+    for (const [protocol, version] of [['jsonrpc', '17.0'], ['json2', '19.0']] as const) {
+      const ds = fixtureDataset(version);
+      ds.users.find((u) => u.login === FIXTURE.otherLogin)!.apiKeys = ['other-api-key-0123456789'];
+      await withEmulator(ds, async (emu) => {
+        const password = protocol === 'json2' ? 'other-api-key-0123456789' : FIXTURE.otherPassword;
+        const err = await failure(sourceOn(emu, { protocol, username: FIXTURE.otherLogin, password }).connect());
+        expect(err.kind).toBe('access');
+        expect(err.message).toContain(`Odoo user ${FIXTURE.otherLogin} cannot use company 1 on database ${FIXTURE.database}`);
+        expect(err.message).not.toContain(password);
+      });
+    }
+  });
+});
+
+describe('version differences, detected with fields_get', () => {
+  test.each([
+    ['14.0', 'reversal_move_id', false, false, 30],
+    ['15.0', 'reversal_move_id', false, false, 30],
+    ['16.0', 'reversal_move_id', true, true, 30],
+    ['17.0', 'reversal_move_id', true, true, 30],
+    ['18.0', 'reversal_move_ids', true, true, 30],
+    ['19.0', 'reversal_move_ids', true, true, 30],
+  ] as const)('Odoo %s: %s, credit_limit company-dependent %s, use_partner_credit_limit %s', async (version, reversalField, companyDependent, useField, alfaDays) => {
+    await withEmulator(fixtureDataset(version), async (emu) => {
+      const s = sourceOn(emu, { password: version === '19.0' ? FIXTURE.apiKey : FIXTURE.password });
+      await s.connect();
+      expect(s.connection).toMatchObject({ reversalField, creditLimit: { companyDependent, useField } });
+      const alfa = (await collect(s.debtors())).find((d) => d.erpId === '10')!;
+      expect(alfa.requestedPaymentTermDays).toBe(alfaDays);
+      const docs = await collect(s.documents());
+      expect(docs.find((d) => d.number === 'RINV/2026/00001')).toMatchObject({ originErpId: '101', originNumber: 'INV/2026/00001' });
+      const unlinked = docs.find((d) => d.number === 'RINV/2026/00002')!;
+      expect(unlinked.originErpId).toBeNull();
+      expect(unlinked.issues).toEqual([
+        expect.objectContaining({ record: 'account.move,104 RINV/2026/00002', field: 'reversed_entry_id', severity: 'blocking', message: expect.stringContaining(`no invoice lists it in ${reversalField}`) }),
+      ]);
+      await s.close();
+    });
+  });
+
+  test('writeNativeCreditLimit on 16+ writes credit_limit for the run company only, and switches use_partner_credit_limit on', async () => {
+    await withEmulator(fixtureDataset('16.0'), async (emu) => {
+      const s = sourceOn(emu, { writeNativeCreditLimit: true });
+      await s.writeClassification({ debtorErpId: '10', state: 'classified', stateLabel: 'Clasificado', grantedLimit: { currency: 'EUR', amount: '45000.10' }, endorsementNo: 'E-1' });
+      const write = emu.calls.find((c) => c.method === 'write')!;
+      expect(write.kwargs).toMatchObject({ context: { allowed_company_ids: [1] } });
+      expect(JSON.stringify(write)).toContain('"use_partner_credit_limit":true');
+      const stored = emu.records('res.partner').find((r) => r.id === 10)!.credit_limit as Record<string, unknown>;
+      expect(stored['1']).toBe(45000.1);
+      expect(stored['2']).not.toBe(45000.1);
+      await s.close();
+    });
+  });
+
+  test('writeNativeCreditLimit on 15 writes the plain credit_limit', async () => {
+    await withEmulator(fixtureDataset('15.0'), async (emu) => {
+      const s = sourceOn(emu, { writeNativeCreditLimit: true });
+      await s.writeClassification({ debtorErpId: '10', state: 'classified', stateLabel: 'Clasificado', grantedLimit: { currency: 'EUR', amount: '1000.00' }, endorsementNo: null });
+      expect(emu.records('res.partner').find((r) => r.id === 10)).toMatchObject({ credit_limit: 1000, x_cesce_granted_limit: 1000 });
+      expect(JSON.stringify(emu.calls.find((c) => c.method === 'write'))).not.toContain('use_partner_credit_limit');
+      await s.close();
+    });
+  });
+
+  test('without writeNativeCreditLimit the native credit_limit is never written', async () => {
+    const s = source();
+    await s.writeClassification({ debtorErpId: '10', state: 'classified', stateLabel: 'Clasificado', grantedLimit: { currency: 'EUR', amount: '1000.00' }, endorsementNo: null });
+    expect(JSON.stringify(emulator.calls.find((c) => c.method === 'write'))).not.toContain('credit_limit"');
+    await s.close();
+  });
+});
+
+const REJECTION = {
+  httpStatus: 400,
+  kbId: 'cesce-400-contract-format',
+  message: 'El importe <total> & "divisa" no son válidos',
+  cause: { es: 'La divisa no está cubierta por la póliza.', en: 'The currency is not covered by the policy.' },
+  fix: { es: 'Declare la venta en EUR.', en: 'Declare the sale in EUR.' },
+};
+
+describe('write-back of declaration states and rejections', () => {
+  test('a declared sale writes its reference and the state', async () => {
+    const s = source();
+    await s.writeSale({ documentErpId: '101', state: 'declared', saleCesceReferenceNo: 'S-1' });
+    expect(emulator.records('account.move').find((r) => r.id === 101)).toMatchObject({ x_cesce_sale_ref: 'S-1', x_cesce_sale_state: 'declared' });
+    expect(emulator.records('mail.message')).toHaveLength(0);
+    await s.close();
+  });
+
+  test('a rejected sale writes the state and posts an escaped bilingual note on the invoice chatter', async () => {
+    const s = source();
+    await s.writeSale({ documentErpId: '102', state: 'rejected', saleCesceReferenceNo: null, rejection: REJECTION });
+    expect(emulator.records('account.move').find((r) => r.id === 102)).toMatchObject({ x_cesce_sale_ref: false, x_cesce_sale_state: 'rejected' });
+    const post = emulator.calls.find((c) => c.method === 'message_post')!;
+    expect(post).toMatchObject({ model: 'account.move', kwargs: { message_type: 'comment', subtype_xmlid: 'mail.mt_note', context: { allowed_company_ids: [1] } } });
+    const body = String(post.kwargs!.body);
+    expect(body).toContain('El importe &lt;total&gt; &amp; &quot;divisa&quot; no son válidos');
+    expect(body).not.toContain('<total>');
+    for (const text of ['cesce-400-contract-format', 'HTTP 400', REJECTION.cause.es, REJECTION.cause.en, REJECTION.fix.es, REJECTION.fix.en]) expect(body).toContain(text);
+    const [message] = emulator.records('mail.message');
+    expect(message).toMatchObject({ model: 'account.move', res_id: 102, message_type: 'comment' });
+    await s.close();
+  });
+
+  test('on Odoo 16 (which escapes string bodies) the note is plain text', async () => {
+    await withEmulator(fixtureDataset('16.0'), async (emu) => {
+      const s = sourceOn(emu);
+      await s.writeSale({ documentErpId: '102', state: 'rejected', saleCesceReferenceNo: null, rejection: REJECTION });
+      const post = emu.calls.find((c) => c.method === 'message_post')!;
+      expect(post.kwargs).not.toHaveProperty('body_is_html');
+      expect(String(post.kwargs!.body)).toContain('El importe <total> & "divisa" no son válidos');
+      expect(String(post.kwargs!.body)).not.toContain('<p>');
+      await s.close();
+    });
+  });
+
+  test('a rejected classification writes the status, keeps the granted limit, and posts on the partner', async () => {
+    const s = source();
+    await s.writeClassification({ debtorErpId: '10', state: 'classified', stateLabel: 'Clasificado', grantedLimit: { currency: 'EUR', amount: '5000.00' }, endorsementNo: 'E-9' });
+    await s.writeClassification({ debtorErpId: '10', state: 'rejected', stateLabel: 'Rechazada', grantedLimit: null, endorsementNo: null, rejection: REJECTION });
+    expect(emulator.records('res.partner').find((r) => r.id === 10)).toMatchObject({ x_cesce_status: 'Rechazada', x_cesce_granted_limit: 5000, x_cesce_endorsement_no: 'E-9' });
+    const [message] = emulator.records('mail.message');
+    expect(message).toMatchObject({ model: 'res.partner', res_id: 10 });
+    await s.close();
+  });
+
+  test('the sale state field is required, and named with the setup command', async () => {
+    const ds = fixtureDataset();
+    delete ds.customFields!['account.move']!.x_cesce_sale_state;
+    await withEmulator(ds, async (emu) => {
+      const err = await failure(sourceOn(emu).connect());
+      expect(err.message).toContain("field 'x_cesce_sale_state' (fields.saleState) is missing on model account.move: create it as a Char field");
+      expect(err.hint).toContain('cesce odoo setup');
+    });
+  });
+});
+
+describe('OCA partner_risk_insurance preset', () => {
+  const oca = () => ({ ...fixtureDataset(), modules: ['partner_risk_insurance'] });
+
+  test.each(['oca', 'auto'] as const)("fieldsPreset '%s' writes the granted limit and endorsement into the OCA fields", async (preset) => {
+    await withEmulator(oca(), async (emu) => {
+      const s = sourceOn(emu, { fieldsPreset: preset });
+      await s.writeClassification({ debtorErpId: '10', state: 'classified', stateLabel: 'Clasificado', grantedLimit: { currency: 'EUR', amount: '7000.00' }, endorsementNo: 'E-7' });
+      expect(s.connection!.preset).toBe('oca');
+      expect(s.fields).toMatchObject({ grantedLimit: 'insurance_credit_limit', endorsementNo: 'risk_insurance_code', classificationStatus: 'x_cesce_status' });
+      const rec = emu.records('res.partner').find((r) => r.id === 10)!;
+      expect(rec).toMatchObject({ insurance_credit_limit: 7000, risk_insurance_code: 'E-7', x_cesce_status: 'Clasificado' });
+      expect(rec.x_cesce_granted_limit ?? false).toBe(false);
+      await s.close();
+    });
+  });
+
+  test("fieldsPreset 'auto' without the module keeps the x_cesce fields; 'oca' without it is an error", async () => {
+    const s = source({ fieldsPreset: 'auto' });
+    await s.connect();
+    expect(s.connection!.preset).toBe('x_cesce');
+    await s.close();
+    const err = await failure(source({ fieldsPreset: 'oca' }).connect());
+    expect(err.message).toContain("fieldsPreset 'oca' needs the OCA module partner_risk_insurance");
   });
 });

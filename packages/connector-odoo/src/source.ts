@@ -1,43 +1,66 @@
 import { ErpError, ValidationError, isIsoDate, normalizeTaxId } from '@cesce-connect/core';
 import type {
+  CesceRejection,
+  ChangeWatermark,
   ClassificationWriteBack,
   Debtor,
   DocumentQuery,
   ErpDescription,
   ErpSource,
+  ErpSourceCapabilities,
   SaleDocument,
   SaleWriteBack,
 } from '@cesce-connect/core';
-import { DEFAULT_PAGE_SIZE, resolveFieldMapping, type OdooConnectorConfig, type OdooFieldMapping } from './config.js';
+import {
+  DEFAULT_OVERLAP_MINUTES,
+  DEFAULT_PAGE_SIZE,
+  FIELD_SPECS,
+  OCA_FIELD_MAPPING,
+  hasOcaRiskInsurance,
+  resolveFieldMapping,
+  type OdooConnectorConfig,
+  type OdooFieldMapping,
+} from './config.js';
 import { mapMove, MOVE_FIELDS } from './mapping/move.js';
 import { mapPartner, PARTNER_FIELDS, type CurrencyInfo } from './mapping/partner.js';
-import { many2oneId, odooText, type OdooRecord } from './mapping/values.js';
-import { OdooXmlRpcTransport } from './transport/xmlrpc-transport.js';
-import type { OdooKwargs, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
+import { many2oneId, odooText, toOdooDatetime, type OdooRecord } from './mapping/values.js';
+import { connectOdooTransport } from './transport/detect.js';
+import { normalizeOdooUrl } from './transport/xmlrpc-transport.js';
+import type { OdooKwargs, OdooProtocol, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
 
 type Domain = XmlRpcValue[];
-type FieldsGet = Record<string, { type?: string; string?: string; relation?: string }>;
+type FieldsGet = Record<string, { type?: string; string?: string; relation?: string; company_dependent?: boolean }>;
 
 /** What `connect()` learnt about the server; kept for the reads and writes that follow. */
 export interface OdooConnection {
   version: OdooVersionInfo;
+  protocol: OdooProtocol;
   uid: number;
   company: { id: number; name: string; vat: string | null; taxCode: string | null; countryCode: string | null; currency: CurrencyInfo };
   /** res.partner has the related `country_code` field (Odoo 14+): no res.country lookups needed. */
   partnerHasCountryCode: boolean;
   /** res.partner has `property_payment_term_id` (the account module is installed). */
   partnerHasPaymentTerm: boolean;
+  /** The preset in use (`auto` resolved by fields_get). */
+  preset: 'x_cesce' | 'oca';
+  /** The field names in use. */
+  fields: OdooFieldMapping;
+  /** Invoice → credit notes one2many: `reversal_move_id` (≤17), `reversal_move_ids` (18+), or null. */
+  reversalField: 'reversal_move_id' | 'reversal_move_ids' | null;
+  /** Native `res.partner.credit_limit`: whether it is company-dependent (16+), and whether `use_partner_credit_limit` exists. */
+  creditLimit: { companyDependent: boolean; useField: boolean } | null;
 }
 
 export interface OdooSource extends ErpSource {
-  readonly transport: OdooTransport;
+  /** The wire transport: the injected one, or the one chosen by `connect()` (null before). */
+  readonly transport: OdooTransport | null;
+  /** The field names in use (with preset `auto`, final once connected). */
   readonly fields: OdooFieldMapping;
   /** Set by `connect()`. */
   readonly connection: OdooConnection | null;
+  readonly capabilities: ErpSourceCapabilities;
+  documentsByIds(erpIds: readonly string[]): AsyncIterable<SaleDocument>;
 }
-
-const NUMBER_TYPES = ['float', 'monetary', 'integer'];
-const TEXT_TYPES = ['char', 'text'];
 
 /** Standard fields the connector relies on; missing ones mean an unsupported Odoo version or a missing app. */
 const REQUIRED_STANDARD: Record<string, string[]> = {
@@ -45,9 +68,38 @@ const REQUIRED_STANDARD: Record<string, string[]> = {
   'account.move': [...MOVE_FIELDS, 'state', 'company_id'],
 };
 
+/** Escapes text for an HTML chatter message. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * The chatter message explaining a Cesce rejection, in Spanish and English: HTML with every
+ * text escaped, or plain text for the Odoo versions that escape a string body themselves.
+ */
+export function rejectionMessage(title: { es: string; en: string }, r: CesceRejection, format: 'html' | 'text' = 'html'): string {
+  const status = r.httpStatus > 0 ? `HTTP ${r.httpStatus}, ` : '';
+  if (format === 'text') {
+    return [
+      `${title.es} / ${title.en}`,
+      `Cesce: «${r.message}» (${status}${r.kbId})`,
+      `Causa: ${r.cause.es} Solución: ${r.fix.es}`,
+      `Cause: ${r.cause.en} Fix: ${r.fix.en}`,
+    ].join('\n');
+  }
+  const e = escapeHtml;
+  return [
+    `<p><strong>${e(title.es)}</strong> / <strong>${e(title.en)}</strong></p>`,
+    `<p>Cesce: «${e(r.message)}» (${e(status)}${e(r.kbId)})</p>`,
+    `<p><strong>Causa:</strong> ${e(r.cause.es)}<br/><strong>Solución:</strong> ${e(r.fix.es)}</p>`,
+    `<p><strong>Cause:</strong> ${e(r.cause.en)}<br/><strong>Fix:</strong> ${e(r.fix.en)}</p>`,
+  ].join('');
+}
+
 /**
  * An `ErpSource` reading customers (res.partner) and posted customer invoices/credit notes
- * (account.move) of one Odoo company over XML-RPC, and writing Cesce results back.
+ * (account.move) of one Odoo company over XML-RPC, JSON-RPC or JSON-2, and writing Cesce results
+ * back. Version differences are detected with `fields_get`, never guessed from the version number.
  */
 export function createOdooSource(config: OdooConnectorConfig, options: { transport?: OdooTransport } = {}): OdooSource {
   if (!Number.isInteger(config.companyId) || config.companyId <= 0) {
@@ -55,16 +107,14 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
   }
   const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new ValidationError('pageSize', `must be a positive integer (got ${pageSize})`);
-  const fields = resolveFieldMapping(config.fields);
-  const transport =
-    options.transport ??
-    new OdooXmlRpcTransport({
-      url: config.url,
-      database: config.database,
-      username: config.username,
-      password: config.password,
-      timeoutMs: config.timeoutMs,
-    });
+  const overlapMinutes = config.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES;
+  if (!Number.isInteger(overlapMinutes) || overlapMinutes < 0) {
+    throw new ValidationError('overlapMinutes', `must be a whole number of minutes, 0 or more (got ${overlapMinutes})`);
+  }
+  const requestedPreset = config.fieldsPreset ?? 'x_cesce';
+  let fields = resolveFieldMapping(config.fields, requestedPreset === 'oca' ? 'oca' : 'x_cesce');
+  let transport: OdooTransport | null = options.transport ?? null;
+  const baseUrl = transport?.url ?? normalizeOdooUrl(config.url).href.replace(/\/$/, '');
   const companyId = config.companyId;
   const companyContext = { allowed_company_ids: [companyId] };
   const readContext = { active_test: false, allowed_company_ids: [companyId] };
@@ -75,10 +125,12 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
   const countryCodes = new Map<number, string>();
   const stateCodes = new Map<number, string>();
   const paymentTermDays = new Map<number, number | null>();
-  let termDaysField: string | null | undefined;
+  let termDayFields: string[] | null | undefined;
 
-  const call = <T>(model: string, method: string, args: XmlRpcValue[], kwargs: OdooKwargs = {}) =>
-    transport.executeKw<T>(model, method, args, kwargs);
+  const call = <T>(model: string, method: string, args: XmlRpcValue[], kwargs: OdooKwargs = {}) => {
+    if (!transport) throw new ErpError('odoo', 'protocol', `Odoo source for ${baseUrl} is not connected`);
+    return transport.executeKw<T>(model, method, args, kwargs);
+  };
 
   async function readById(model: string, ids: number[], fieldNames: string[]): Promise<OdooRecord[]> {
     if (ids.length === 0) return [];
@@ -103,35 +155,52 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     }
   }
 
-  /** Longest delay (days) of each payment term, from its lines (`nb_days` on 17+, `days` before). */
+  /**
+   * Longest delay (days) of each payment term, from its lines: `nb_days` (17+); `months`×30 +
+   * `days` + `days_after` (+30 for `end_month`, the worst case) on 16; `days` before.
+   */
   async function loadPaymentTerms(ids: Iterable<number>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !paymentTermDays.has(id));
     if (missing.length === 0) return;
-    if (termDaysField === undefined) {
+    if (termDayFields === undefined) {
       try {
-        const lineFields = await call<FieldsGet>('account.payment.term.line', 'fields_get', [], { attributes: ['type'] });
-        termDaysField = 'nb_days' in lineFields ? 'nb_days' : 'days' in lineFields ? 'days' : null;
+        const lineFields = await call<FieldsGet>('account.payment.term.line', 'fields_get', [], { attributes: ['type'], context: companyContext });
+        termDayFields =
+          'nb_days' in lineFields
+            ? ['nb_days']
+            : 'months' in lineFields
+              ? ['months', 'days', 'end_month', 'days_after'].filter((f) => f in lineFields)
+              : 'days' in lineFields
+                ? ['days']
+                : null;
       } catch (err) {
-        if (err instanceof ErpError && (err.kind === 'server' || err.kind === 'access')) termDaysField = null;
+        if (err instanceof ErpError && (err.kind === 'server' || err.kind === 'access')) termDayFields = null;
         else throw err;
       }
     }
     for (const id of missing) paymentTermDays.set(id, null);
-    if (!termDaysField) return;
+    if (!termDayFields) return;
     const lines = await call<OdooRecord[]>('account.payment.term.line', 'search_read', [[['payment_id', 'in', missing]]], {
-      fields: ['payment_id', termDaysField],
+      fields: ['payment_id', ...termDayFields],
       context: readContext,
     });
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
     for (const line of lines) {
       const termId = many2oneId(line.payment_id);
-      const days = line[termDaysField];
-      if (termId === null || typeof days !== 'number') continue;
+      if (termId === null) continue;
+      const days = termDayFields.includes('nb_days')
+        ? num(line.nb_days)
+        : num(line.months) * 30 + num(line.days) + num(line.days_after) + (line.end_month === true ? 30 : 0);
       paymentTermDays.set(termId, Math.max(paymentTermDays.get(termId) ?? 0, days));
     }
   }
 
-  async function checkFields(): Promise<{ partner: FieldsGet; move: FieldsGet }> {
-    const attributes = { attributes: ['type', 'string', 'relation'], context: companyContext };
+  function fail(problems: string[], hint: string): never {
+    throw new ErpError('odoo', 'validation', `Odoo database ${config.database} at ${baseUrl} lacks fields the connector needs:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { hint });
+  }
+
+  async function checkFields(): Promise<Omit<OdooConnection, 'version' | 'protocol' | 'uid' | 'company'>> {
+    const attributes = { attributes: ['type', 'string', 'relation', 'company_dependent'], context: companyContext };
     const partner = await call<FieldsGet>('res.partner', 'fields_get', [], attributes);
     const move = await call<FieldsGet>('account.move', 'fields_get', [], attributes);
     const problems: string[] = [];
@@ -141,33 +210,58 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
         if (!(name in have)) problems.push(`standard field '${name}' is missing on model ${model} (Odoo 14 or later with Invoicing is required)`);
       }
     }
-    const custom: [keyof OdooFieldMapping, string, FieldsGet, string[], string][] = [
-      ['requestedLimit', 'res.partner', partner, NUMBER_TYPES, 'Float'],
-      ['classificationStatus', 'res.partner', partner, TEXT_TYPES, 'Char'],
-      ['grantedLimit', 'res.partner', partner, NUMBER_TYPES, 'Float'],
-      ['endorsementNo', 'res.partner', partner, TEXT_TYPES, 'Char'],
-      ['saleReference', 'account.move', move, TEXT_TYPES, 'Char'],
-    ];
-    for (const [key, model, have, types, create] of custom) {
-      const name = fields[key];
+    const oca = hasOcaRiskInsurance(partner);
+    const preset = requestedPreset === 'auto' ? (oca ? 'oca' : 'x_cesce') : requestedPreset;
+    if (preset === 'oca' && !oca) {
+      problems.push(
+        `fieldsPreset 'oca' needs the OCA module partner_risk_insurance: fields ${OCA_FIELD_MAPPING.grantedLimit} and ${OCA_FIELD_MAPPING.endorsementNo} are missing on model res.partner`,
+      );
+    }
+    fields = resolveFieldMapping(config.fields, preset);
+    for (const spec of FIELD_SPECS) {
+      const have = spec.model === 'res.partner' ? partner : move;
+      const name = fields[spec.key];
       const def = have[name];
       if (!def) {
-        problems.push(`field '${name}' (fields.${key}) is missing on model ${model}: create it as a ${create} field`);
-      } else if (def.type && !types.includes(def.type)) {
-        problems.push(`field '${name}' (fields.${key}) on model ${model} is of type ${def.type}; expected ${types.join(' or ')}`);
+        problems.push(`field '${name}' (fields.${spec.key}) is missing on model ${spec.model}: create it as a ${spec.ttype === 'float' ? 'Float' : 'Char'} field`);
+      } else if (def.type && !spec.types.includes(def.type)) {
+        problems.push(`field '${name}' (fields.${spec.key}) on model ${spec.model} is of type ${def.type}; expected ${spec.types.join(' or ')}`);
       }
     }
+    const creditLimit = partner.credit_limit
+      ? { companyDependent: partner.credit_limit.company_dependent === true, useField: 'use_partner_credit_limit' in partner }
+      : null;
+    if (config.writeNativeCreditLimit && !creditLimit) problems.push("writeNativeCreditLimit is set but res.partner has no field 'credit_limit'");
     if (problems.length > 0) {
-      throw new ErpError('odoo', 'validation', `Odoo database ${config.database} at ${transport.url} lacks fields the connector needs:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
-        hint: 'Create the custom fields in Odoo (Settings → Technical → Fields, developer mode) or map existing fields with the connector option `fields`.',
-      });
+      fail(problems, 'Run `cesce odoo setup --config <file>` to create the custom fields, or map existing fields with the connector option `fields`.');
     }
-    return { partner, move };
+    return {
+      partnerHasCountryCode: 'country_code' in partner,
+      partnerHasPaymentTerm: 'property_payment_term_id' in partner,
+      preset,
+      fields,
+      reversalField: 'reversal_move_ids' in move ? 'reversal_move_ids' : 'reversal_move_id' in move ? 'reversal_move_id' : null,
+      creditLimit,
+    };
+  }
+
+  async function openTransport(): Promise<{ transport: OdooTransport; version: OdooVersionInfo }> {
+    if (transport) return { transport, version: await transport.version() };
+    const opened = await connectOdooTransport({
+      url: config.url,
+      database: config.database,
+      username: config.username,
+      password: config.password,
+      timeoutMs: config.timeoutMs,
+      protocol: config.protocol ?? 'auto',
+    });
+    transport = opened.transport;
+    return opened;
   }
 
   async function doConnect(): Promise<OdooConnection> {
-    const version = await transport.version();
-    const uid = await transport.authenticate();
+    const { transport: t, version } = await openTransport();
+    const uid = t.uid ?? (await t.authenticate());
     let company: OdooRecord | undefined;
     try {
       [company] = await call<OdooRecord[]>('res.company', 'read', [[companyId]], {
@@ -179,16 +273,16 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
         throw new ErpError(
           'odoo',
           'access',
-          `Odoo user ${config.username} cannot use company ${companyId} on database ${config.database} at ${transport.url}: ${err.message}`,
+          `Odoo user ${config.username} cannot use company ${companyId} on database ${config.database} at ${baseUrl}: ${err.message}`,
           { hint: "Check companyId, and add the company to the user's Allowed Companies in Odoo.", cause: err, details: err.details },
         );
       }
       throw err;
     }
     if (!company) {
-      throw new ErpError('odoo', 'access', `Odoo company ${companyId} was not found on database ${config.database} at ${transport.url}`);
+      throw new ErpError('odoo', 'access', `Odoo company ${companyId} was not found on database ${config.database} at ${baseUrl}`);
     }
-    const { partner } = await checkFields();
+    const detected = await checkFields();
     const currencyId = many2oneId(company.currency_id);
     if (currencyId === null) throw new ErpError('odoo', 'validation', `Odoo company ${companyId} has no currency`);
     await loadCurrencies([currencyId]);
@@ -201,6 +295,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     const tax = normalizeTaxId(vat, companyCountry);
     return {
       version,
+      protocol: t.protocol,
       uid,
       company: {
         id: companyId,
@@ -210,8 +305,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
         countryCode: tax.ok ? tax.value.countryCode : companyCountry,
         currency,
       },
-      partnerHasCountryCode: 'country_code' in partner,
-      partnerHasPaymentTerm: 'property_payment_term_id' in partner,
+      ...detected,
     };
   }
 
@@ -227,19 +321,22 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     return connecting;
   }
 
+  async function searchPage(model: string, domain: Domain, fieldNames: readonly string[], order: string, limit?: number): Promise<OdooRecord[]> {
+    const page = await call<OdooRecord[]>(model, 'search_read', [domain], {
+      fields: [...fieldNames],
+      order,
+      ...(limit === undefined ? {} : { limit }),
+      context: readContext,
+    });
+    if (!Array.isArray(page)) throw new ErpError('odoo', 'protocol', `Odoo answered ${model}.search_read with ${typeof page}, not a list`);
+    return page;
+  }
+
   /** Keyset pagination on `id`: `[..domain, ['id','>',last]]`, order `id asc`, never offsets. */
-  async function* pages(model: string, domain: Domain, fieldNames: readonly string[], context: OdooKwargs): AsyncGenerator<OdooRecord[]> {
+  async function* pages(model: string, domain: Domain, fieldNames: readonly string[]): AsyncGenerator<OdooRecord[]> {
     let lastId = 0;
     for (;;) {
-      const page = await call<OdooRecord[]>(model, 'search_read', [[...domain, ['id', '>', lastId]]], {
-        fields: [...fieldNames],
-        order: 'id asc',
-        limit: pageSize,
-        context,
-      });
-      if (!Array.isArray(page)) {
-        throw new ErpError('odoo', 'protocol', `Odoo answered ${model}.search_read with ${typeof page}, not a list`);
-      }
+      const page = await searchPage(model, [...domain, ['id', '>', lastId]], fieldNames, 'id asc', pageSize);
       if (page.length === 0) return;
       const last = page[page.length - 1]!.id;
       if (typeof last !== 'number' || last <= lastId) {
@@ -248,6 +345,52 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       yield page;
       lastId = last;
       if (page.length < pageSize) return;
+    }
+  }
+
+  /**
+   * Change order: keyset pagination on (`write_date` second, `id`) (reference §1.8), never offsets:
+   * many records share one write_date, so `write_date > t` alone would skip rows.
+   * Odoo shows write_date to the second but stores `cr.now()` with microseconds, so
+   * `['write_date','=',t]` would miss rows and `['write_date','>',t]` would re-read them; the
+   * keyset therefore compares whole seconds: `'|', [wd,'>=',t+1s], '&', '&', [wd,'>=',t],
+   * [wd,'<',t+1s], ['id','>',lastId]`, order `write_date asc, id asc`. Within one second rows
+   * come in microsecond order, not id order, so the last second of a full page is read again by id
+   * alone (`id asc`) before moving on: documents come out in (second, id) order, the watermark's.
+   */
+  async function* changePages(model: string, domain: Domain, fieldNames: readonly string[], start: { t: string; id: number }): AsyncGenerator<OdooRecord[]> {
+    const second = (r: OdooRecord) => {
+      const t = toOdooDatetime(String(r.write_date));
+      if (!t || typeof r.id !== 'number') throw new ErpError('odoo', 'protocol', `Odoo ${model},${String(r.id)} has no valid write_date (${JSON.stringify(r.write_date)})`);
+      return t;
+    };
+    const inSecond = (t: string): Domain => [['write_date', '>=', t], ['write_date', '<', toOdooDatetime(t, 1)!]];
+    const byKey = (a: OdooRecord, b: OdooRecord) => (second(a) < second(b) ? -1 : second(a) > second(b) ? 1 : (a.id as number) - (b.id as number));
+    let { t, id } = start;
+    for (;;) {
+      const next = toOdooDatetime(t, 1)!;
+      const keyset: Domain = ['|', ['write_date', '>=', next], '&', '&', ...inSecond(t), ['id', '>', id]];
+      const page = await searchPage(model, [...domain, ...keyset], fieldNames, 'write_date asc, id asc', pageSize);
+      if (page.length < pageSize) {
+        if (page.length > 0) yield page.sort(byKey);
+        return;
+      }
+      const last = second(page[page.length - 1]!);
+      if (last < t) throw new ErpError('odoo', 'protocol', `Odoo ${model}.search_read did not honour order 'write_date asc, id asc' (${last} after ${t})`);
+      const complete = page.filter((r) => second(r) < last);
+      if (complete.length > 0) yield complete.sort(byKey);
+      // The last second of the page, by id, from where it was left (all of it when it is new).
+      let lastId = last === t ? id : 0;
+      for (;;) {
+        const rows = await searchPage(model, [...domain, ...inSecond(last), ['id', '>', lastId]], fieldNames, 'id asc', pageSize);
+        if (rows.length > 0) {
+          yield rows;
+          lastId = rows[rows.length - 1]!.id as number;
+        }
+        if (rows.length < pageSize) break;
+      }
+      t = last;
+      id = lastId;
     }
   }
 
@@ -264,7 +407,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       countryCodes,
       stateCodes,
       paymentTermDays,
-      requestedLimitField: fields.requestedLimit,
+      requestedLimitField: conn.fields.requestedLimit,
     };
     return page.map((r) => mapPartner(r, lookups));
   }
@@ -279,66 +422,98 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     const conn = await ensureConnected();
     const partnerFields = PARTNER_FIELDS.filter((f) => f !== 'property_payment_term_id' || conn.partnerHasPaymentTerm) as string[];
     if (conn.partnerHasCountryCode) partnerFields.push('country_code');
-    partnerFields.push(fields.requestedLimit);
+    partnerFields.push(conn.fields.requestedLimit);
     const companyScope: Domain = [['company_id', 'in', [false, companyId]]];
     // Commercial entities: companies, and individuals without a parent.
     const commercial: Domain = ['|', ['is_company', '=', true], ['parent_id', '=', false]];
-    const seen = new Set<number>();
-    for await (const page of pages('res.partner', [['customer_rank', '>', 0], ...commercial, ...companyScope], partnerFields, readContext)) {
-      for (const debtor of await mapPartnerPage(page, conn)) {
-        seen.add(Number(debtor.erpId));
-        yield debtor;
-      }
+    for await (const page of pages('res.partner', [['customer_rank', '>', 0], ...commercial, ...companyScope], partnerFields)) {
+      yield* await mapPartnerPage(page, conn);
     }
-    // Partners invoiced by the company although their customer rank is 0 (imports, migrations).
+    // Partners invoiced by the company although their customer rank is 0 (imports, migrations);
+    // the first read never returns them (it requires a rank > 0).
     const extra = new Set<number>();
     const invoiced: Domain = [...moveBaseDomain(), ['commercial_partner_id.customer_rank', '=', 0]];
-    for await (const page of pages('account.move', invoiced, ['commercial_partner_id'], readContext)) {
+    for await (const page of pages('account.move', invoiced, ['commercial_partner_id'])) {
       for (const r of page) {
         const id = many2oneId(r.commercial_partner_id);
-        if (id !== null && !seen.has(id)) extra.add(id);
+        if (id !== null) extra.add(id);
       }
     }
     const ids = [...extra].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += pageSize) {
-      const chunk = ids.slice(i, i + pageSize);
-      const page = await call<OdooRecord[]>('res.partner', 'search_read', [[['id', 'in', chunk], ...companyScope]], {
-        fields: partnerFields,
-        order: 'id asc',
-        context: readContext,
-      });
+      const page = await searchPage('res.partner', [['id', 'in', ids.slice(i, i + pageSize)], ...companyScope], partnerFields, 'id asc');
       yield* await mapPartnerPage(page, conn);
     }
   }
 
+  /**
+   * Maps one page of moves. Origins are resolved per page (memory stays flat however large the
+   * database): `reversed_entry_id` names, then, for credit notes without it, the one invoice of
+   * the company whose `reversal_move_id(s)` lists them. search_read within the company, not read:
+   * an origin in another company is simply not found, and the engine skips that credit note.
+   */
+  async function mapMovePage(page: OdooRecord[], conn: OdooConnection): Promise<SaleDocument[]> {
+    await loadCurrencies(page.map((r) => many2oneId(r.currency_id)).filter((id): id is number => id !== null));
+    const moveNames = new Map<number, string>();
+    const originIds = [...new Set(page.map((r) => many2oneId(r.reversed_entry_id)).filter((id): id is number => id !== null))];
+    if (originIds.length > 0) {
+      for (const r of await searchPage('account.move', [['id', 'in', originIds], ['company_id', '=', companyId]], ['name'], 'id asc')) {
+        const name = odooText(r.name);
+        if (typeof r.id === 'number' && name) moveNames.set(r.id, name);
+      }
+    }
+    const reverseOrigins = new Map<number, { id: number; name: string | null }>();
+    const unlinked = page.filter((r) => r.move_type === 'out_refund' && many2oneId(r.reversed_entry_id) === null).map((r) => r.id as number);
+    const rf = conn.reversalField;
+    if (rf && unlinked.length > 0) {
+      const invoices = await searchPage(
+        'account.move',
+        [[rf, 'in', unlinked], ['company_id', '=', companyId], ['move_type', '=', 'out_invoice']],
+        ['name', rf],
+        'id asc',
+      );
+      const claims = new Map<number, { id: number; name: string | null }[]>();
+      for (const inv of invoices) {
+        const listed = Array.isArray(inv[rf]) ? (inv[rf] as unknown[]) : [many2oneId(inv[rf])];
+        for (const refundId of listed) {
+          if (typeof refundId !== 'number' || !unlinked.includes(refundId)) continue;
+          claims.set(refundId, [...(claims.get(refundId) ?? []), { id: inv.id as number, name: odooText(inv.name) }]);
+        }
+      }
+      // Only an unambiguous reverse link: two invoices claiming one credit note leave it unlinked.
+      for (const [refundId, list] of claims) if (list.length === 1) reverseOrigins.set(refundId, list[0]!);
+    }
+    return page.map((r) => mapMove(r, { currencies, moveNames, reverseOrigins, reversalField: rf }));
+  }
+
+  function startOf(since: ChangeWatermark): { t: string; id: number } {
+    const t = typeof since.updatedAt === 'string' ? toOdooDatetime(since.updatedAt, -overlapMinutes * 60) : null;
+    if (!t) {
+      throw new ValidationError('changedSince.updatedAt', `'${String(since.updatedAt)}' is not an Odoo write_date (YYYY-MM-DD HH:MM:SS, UTC)`);
+    }
+    if (overlapMinutes > 0) return { t, id: 0 };
+    const id = /^\d+$/.test(since.erpId) ? Number(since.erpId) : Number.NaN;
+    if (!Number.isSafeInteger(id)) throw new ValidationError('changedSince.erpId', `'${since.erpId}' is not the id of an Odoo account.move record`);
+    return { t, id };
+  }
+
   async function* documents(query: DocumentQuery = {}): AsyncGenerator<SaleDocument> {
-    await ensureConnected();
+    const conn = await ensureConnected();
     const domain = moveBaseDomain();
     if (query.fromDate !== undefined) {
       if (!isIsoDate(query.fromDate)) throw new ValidationError('fromDate', `'${query.fromDate}' is not a YYYY-MM-DD date`);
       domain.push(['invoice_date', '>=', query.fromDate]);
     }
-    const moveNames = new Map<number, string>();
-    for await (const page of pages('account.move', domain, MOVE_FIELDS, readContext)) {
-      await loadCurrencies(page.map((r) => many2oneId(r.currency_id)).filter((id): id is number => id !== null));
-      const origins = page
-        .map((r) => many2oneId(r.reversed_entry_id))
-        .filter((id): id is number => id !== null && !moveNames.has(id));
-      // search_read within the company, not read: an origin in another company (which the user
-      // may not access) is simply not found, and the engine skips that one credit note.
-      const originIds = [...new Set(origins)];
-      const originRecords =
-        originIds.length === 0
-          ? []
-          : await call<OdooRecord[]>('account.move', 'search_read', [[['id', 'in', originIds], ['company_id', '=', companyId]]], {
-              fields: ['name'],
-              context: readContext,
-            });
-      for (const r of originRecords) {
-        const name = odooText(r.name);
-        if (typeof r.id === 'number' && name) moveNames.set(r.id, name);
-      }
-      for (const r of page) yield mapMove(r, { currencies, moveNames });
+    const reader = query.changedSince ? changePages('account.move', domain, MOVE_FIELDS, startOf(query.changedSince)) : pages('account.move', domain, MOVE_FIELDS);
+    for await (const page of reader) yield* await mapMovePage(page, conn);
+  }
+
+  async function* documentsByIds(erpIds: readonly string[]): AsyncGenerator<SaleDocument> {
+    const conn = await ensureConnected();
+    const ids = [...new Set(erpIds.filter((k) => /^\d+$/.test(k)).map(Number))].filter((n) => Number.isSafeInteger(n) && n > 0).sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += pageSize) {
+      const page = await searchPage('account.move', [...moveBaseDomain(), ['id', 'in', ids.slice(i, i + pageSize)]], MOVE_FIELDS, 'id asc');
+      yield* await mapMovePage(page, conn);
     }
   }
 
@@ -357,48 +532,96 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     }
   }
 
+  /**
+   * Posts an internal note (chatter) on a record; Odoo answers the new mail.message id. The body
+   * is HTML on 14–15 (sanitized as HTML) and on 17+ with `body_is_html` (RPC callers cannot send
+   * Markup); 16 escapes any string body, so it gets plain text there.
+   */
+  async function postNote(conn: OdooConnection, model: string, id: number, title: { es: string; en: string }, rejection: CesceRejection): Promise<void> {
+    const major = conn.version.major ?? 17;
+    const kwargs: OdooKwargs = {
+      body: rejectionMessage(title, rejection, major === 16 ? 'text' : 'html'),
+      message_type: 'comment',
+      subtype_xmlid: 'mail.mt_note',
+      context: companyContext,
+    };
+    if (major >= 17) kwargs.body_is_html = true;
+    const result = await call<unknown>(model, 'message_post', [[id]], kwargs);
+    const messageId = Array.isArray(result) ? result[0] : result;
+    if (typeof messageId !== 'number') {
+      throw new ErpError('odoo', 'protocol', `Odoo ${model}.message_post on id ${id} returned ${JSON.stringify(result)} instead of a mail.message id`);
+    }
+  }
+
   const source: OdooSource = {
-    transport,
-    fields,
+    get transport() {
+      return transport;
+    },
+    get fields() {
+      return fields;
+    },
     get connection() {
       return connection;
     },
+    capabilities: { incremental: true, scope: `odoo:${baseUrl}/${config.database}/company/${companyId}` },
     connect: async (): Promise<ErpDescription> => {
       const c = await ensureConnected();
       return {
         system: 'odoo',
         version: c.version.serverVersion,
         company: { id: String(c.company.id), name: c.company.name, taxCode: c.company.taxCode, currency: c.company.currency.name },
-        url: transport.url,
+        url: baseUrl,
       };
     },
     debtors,
     documents,
+    documentsByIds,
     writeClassification: async (update: ClassificationWriteBack): Promise<void> => {
       const conn = await ensureConnected();
+      const f = conn.fields;
       const id = recordId('res.partner', update.debtorErpId);
+      if (update.rejection) {
+        await write('res.partner', id, { [f.classificationStatus]: update.stateLabel || false });
+        const title = { es: 'Cesce rechazó la solicitud de clasificación', en: 'Cesce rejected the classification request' };
+        await postNote(conn, 'res.partner', id, title, update.rejection);
+        return;
+      }
       const granted = update.grantedLimit;
       if (granted && granted.currency !== conn.company.currency.name) {
         throw new ErpError(
           'odoo',
           'validation',
-          `Granted limit ${granted.amount} ${granted.currency} of res.partner,${id} is not in the company currency ${conn.company.currency.name}; field ${fields.grantedLimit} holds company-currency amounts`,
+          `Granted limit ${granted.amount} ${granted.currency} of res.partner,${id} is not in the company currency ${conn.company.currency.name}; field ${f.grantedLimit} holds company-currency amounts`,
         );
       }
-      await write('res.partner', id, {
-        [fields.classificationStatus]: update.stateLabel || false,
-        // The exact decimal string becomes a number only here, at the XML-RPC edge.
-        [fields.grantedLimit]: granted ? Number(granted.amount) : false,
-        [fields.endorsementNo]: update.endorsementNo ?? false,
-      });
+      // The exact decimal string becomes a number only here, at the wire edge.
+      const limit = granted ? Number(granted.amount) : false;
+      const vals: Record<string, XmlRpcValue> = {
+        [f.classificationStatus]: update.stateLabel || false,
+        [f.grantedLimit]: limit,
+        [f.endorsementNo]: update.endorsementNo ?? false,
+      };
+      if (config.writeNativeCreditLimit && conn.creditLimit) {
+        // Company-dependent on 16+: written for env.company, i.e. allowed_company_ids[0].
+        vals.credit_limit = limit === false ? 0 : limit;
+        if (conn.creditLimit.useField) vals.use_partner_credit_limit = true;
+      }
+      await write('res.partner', id, vals);
     },
     writeSale: async (update: SaleWriteBack): Promise<void> => {
-      await ensureConnected();
+      const conn = await ensureConnected();
       const id = recordId('account.move', update.documentErpId);
-      await write('account.move', id, { [fields.saleReference]: update.saleCesceReferenceNo ?? false });
+      await write('account.move', id, {
+        [conn.fields.saleReference]: update.saleCesceReferenceNo ?? false,
+        [conn.fields.saleState]: update.state,
+      });
+      if (update.state === 'rejected' && update.rejection) {
+        const title = { es: 'Cesce rechazó la declaración de esta venta', en: 'Cesce rejected the declaration of this sale' };
+        await postNote(conn, 'account.move', id, title, update.rejection);
+      }
     },
     close: async (): Promise<void> => {
-      transport.close();
+      transport?.close();
     },
   };
   return source;

@@ -115,8 +115,33 @@ describe('mapMove', () => {
     expect(d.originErpId).toBeNull();
     expect(d.originNumber).toBeNull();
     expect(d.issues).toEqual([
-      { record: 'account.move,1203 INV/2026/00040', field: 'reversed_entry_id', message: 'credit note has no origin invoice', severity: 'blocking' },
+      { record: 'account.move,1203 INV/2026/00040', field: 'reversed_entry_id', message: 'credit note has no origin invoice (reversed_entry_id is empty): it is not declared until it is linked to the invoice it corrects', severity: 'blocking' },
     ]);
+  });
+
+  test('a credit note without reversed_entry_id links through the reverse link when an invoice lists it', () => {
+    const d = mapMove(
+      { ...invoice, move_type: 'out_refund', reversed_entry_id: false },
+      { ...lookups, reversalField: 'reversal_move_ids', reverseOrigins: new Map([[1203, { id: 1100, name: 'INV/2026/00012' }]]) },
+    );
+    expect(d).toMatchObject({ originErpId: '1100', originNumber: 'INV/2026/00012', issues: [] });
+  });
+
+  test('reversed_entry_id wins over the reverse link', () => {
+    const d = mapMove(
+      { ...invoice, move_type: 'out_refund', reversed_entry_id: [1101, 'INV/2026/00013'] },
+      { ...lookups, reverseOrigins: new Map([[1203, { id: 1100, name: 'INV/2026/00012' }]]) },
+    );
+    expect(d.originErpId).toBe('1101');
+  });
+
+  test('an unlinked credit note names the reverse field the source checked', () => {
+    const d = mapMove({ ...invoice, move_type: 'out_refund', reversed_entry_id: false }, { ...lookups, reversalField: 'reversal_move_id' });
+    expect(d.issues[0]).toMatchObject({
+      record: 'account.move,1203 INV/2026/00040',
+      field: 'reversed_entry_id',
+      message: expect.stringContaining('reversed_entry_id is empty and no invoice lists it in reversal_move_id'),
+    });
   });
 
   test('without a commercial partner the invoice partner is used, with a warning', () => {

@@ -8,6 +8,13 @@ export interface MoveLookups {
   currencies: ReadonlyMap<number, CurrencyInfo>;
   /** account.move id → `name` of moves referenced by `reversed_entry_id` (their display name may differ). */
   moveNames?: ReadonlyMap<number, string> | undefined;
+  /**
+   * Credit note id → the one invoice whose `reversal_move_id(s)` lists it, for credit notes
+   * without `reversed_entry_id` (the reverse link is used only where it is the only one).
+   */
+  reverseOrigins?: ReadonlyMap<number, { id: number; name: string | null }> | undefined;
+  /** Name of the invoice → credit notes field on this version: `reversal_move_id` (≤17) or `reversal_move_ids` (18+). */
+  reversalField?: string | null | undefined;
 }
 
 export const MOVE_FIELDS = [
@@ -92,8 +99,16 @@ export function mapMove(record: OdooRecord, lookups: MoveLookups): SaleDocument 
   let originNumber: string | null = null;
   if (kind === 'credit_note') {
     const originId = many2oneId(record.reversed_entry_id);
-    if (originId === null) {
-      issue('reversed_entry_id', 'credit note has no origin invoice');
+    const reverse = originId === null ? lookups.reverseOrigins?.get(id) : undefined;
+    if (reverse) {
+      originErpId = String(reverse.id);
+      originNumber = reverse.name;
+    } else if (originId === null) {
+      const via = lookups.reversalField ? ` and no invoice lists it in ${lookups.reversalField}` : '';
+      issue(
+        'reversed_entry_id',
+        `credit note has no origin invoice (reversed_entry_id is empty${via}): it is not declared until it is linked to the invoice it corrects`,
+      );
     } else {
       originErpId = String(originId);
       originNumber = lookups.moveNames?.get(originId) ?? many2oneName(record.reversed_entry_id);

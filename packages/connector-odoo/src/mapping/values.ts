@@ -35,3 +35,18 @@ export function odooDatetimeToIso(value: unknown): string | null {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?$/.exec(t);
   return m ? `${m[1]}T${m[2]}Z` : t;
 }
+
+/**
+ * An instant given as Odoo's "YYYY-MM-DD HH:MM:SS" (UTC) or ISO "YYYY-MM-DDTHH:MM:SS[.sss]Z"
+ * (what `odooDatetimeToIso` produces) → Odoo's UTC text, shifted by `shiftSeconds` (negative =
+ * earlier), to the second; null when the text is not such an instant.
+ */
+export function toOdooDatetime(value: string, shiftSeconds = 0): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  return new Date(ms + shiftSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { connectOdooTransport, formatSetupReport, setupOdoo, type OdooTransport } from '@cesce-connect/connector-odoo';
+import { loadOdooConfig } from '../config.js';
+import { printFatal } from '../output.js';
+
+interface SetupFlags {
+  config: string;
+  dryRun?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export function registerOdoo(program: Command): void {
+  const odoo = program.command('odoo').description('Prepare an Odoo database for the connector');
+  odoo
+    .command('setup')
+    .description('Create the custom fields the connector reads and writes (idempotent: existing fields are kept)')
+    .requiredOption('-c, --config <file>', 'config file (JSON); only its odoo section is used')
+    .option('--dry-run', 'only check: list the fields that would be created, create nothing')
+    .option('--json', 'print one JSON object with the report instead of the table')
+    .option('--verbose', 'show error details such as Odoo tracebacks')
+    .addHelpText(
+      'after',
+      `
+Fields (names are the defaults; rename them with odoo.fields in the config):
+  res.partner   x_cesce_requested_limit  Float  you type the limit to request; > 0 asks Cesce
+                x_cesce_status           Char   Cesce's status label (Clasificado, Denegado, ...)
+                x_cesce_granted_limit    Float  the limit Cesce granted
+                x_cesce_endorsement_no   Char   Cesce's endorsement number (suplemento)
+  account.move  x_cesce_sale_ref         Char   Cesce's reference of the declared sale
+                x_cesce_sale_state       Char   declared / rejected (a rejection also leaves a note
+                                                in the invoice's chatter)
+
+With odoo.fieldsPreset "oca" (or "auto" and the OCA module partner_risk_insurance installed) the
+granted limit and endorsement go into insurance_credit_limit and risk_insurance_code instead,
+and only the other four fields are created.
+
+Fields are created as custom fields (Settings > Technical > Fields: state "manual", stored). A
+field that exists with another type is an error: setup never alters or deletes a field.
+
+Rights: the Odoo user running setup needs Administration / Settings (creating ir.model.fields).
+The sync itself does not: it needs Invoicing read access plus write access to partners and
+invoices (and, for odoo.writeNativeCreditLimit on Odoo 16+, Accounting billing rights).
+
+Exit codes:
+  0  done: fields created, or unchanged (everything already there)
+  1  error (bad config, Odoo unreachable, wrong credentials, missing rights, a field of the wrong type)
+  2  --dry-run only: fields are missing and would be created
+
+Examples:
+  $ cesce odoo setup --config cesce.config.json --dry-run
+  $ cesce odoo setup --config cesce.config.json
+  $ cesce odoo setup --config cesce.config.json --json`,
+    )
+    .action(async (flags: SetupFlags) => {
+      process.exitCode = await odooSetupCommand(flags);
+    });
+}
+
+export async function odooSetupCommand(flags: SetupFlags): Promise<number> {
+  const json = flags.json ?? false;
+  let secrets: string[] = [];
+  let transport: OdooTransport | undefined;
+  try {
+    const config = loadOdooConfig(flags.config);
+    secrets = [config.password];
+    const opened = await connectOdooTransport({
+      url: config.url,
+      database: config.database,
+      username: config.username,
+      password: config.password,
+      timeoutMs: config.timeoutMs,
+      protocol: config.protocol ?? 'auto',
+    });
+    transport = opened.transport;
+    await transport.authenticate();
+    const report = await setupOdoo(transport, { fields: config.fields, preset: config.fieldsPreset, dryRun: flags.dryRun ?? false });
+    const exitCode = report.dryRun && report.changed ? 2 : 0;
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ ok: true, exitCode, odoo: { url: transport.url, database: config.database, version: opened.version.serverVersion, protocol: transport.protocol }, ...report }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`Odoo ${opened.version.serverVersion} at ${transport.url}, database ${config.database} (${transport.protocol})\n${formatSetupReport(report)}\n`);
+    }
+    return exitCode;
+  } catch (error) {
+    printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
+    return 1;
+  } finally {
+    transport?.close();
+  }
+}
