@@ -29,7 +29,19 @@ import { normalizeOdooUrl } from './transport/xmlrpc-transport.js';
 import type { OdooKwargs, OdooProtocol, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
 
 type Domain = XmlRpcValue[];
-type FieldsGet = Record<string, { type?: string; string?: string; relation?: string; company_dependent?: boolean }>;
+/** How many recently read invoice names are kept to resolve credit-note origins without a call. */
+const RECENT_INVOICE_NAMES = 20_000;
+
+/** The invoice → credit notes field of this version, and whether it links more than `reversed_entry_id`. */
+function reversalOf(move: FieldsGet): { reversalField: 'reversal_move_id' | 'reversal_move_ids' | null; reversalLinksMore: boolean } {
+  for (const name of ['reversal_move_ids', 'reversal_move_id'] as const) {
+    const def = move[name];
+    if (def) return { reversalField: name, reversalLinksMore: def.relation_field !== 'reversed_entry_id' };
+  }
+  return { reversalField: null, reversalLinksMore: false };
+}
+
+type FieldsGet = Record<string, { type?: string; string?: string; relation?: string; relation_field?: string | false; company_dependent?: boolean }>;
 
 /** What `connect()` learnt about the server; kept for the reads and writes that follow. */
 export interface OdooConnection {
@@ -45,8 +57,14 @@ export interface OdooConnection {
   preset: 'x_cesce' | 'oca';
   /** The field names in use. */
   fields: OdooFieldMapping;
-  /** Invoice → credit notes one2many: `reversal_move_id` (≤17), `reversal_move_ids` (18+), or null. */
+  /** Invoice → credit notes field: `reversal_move_id` (≤17), `reversal_move_ids` (18+), or null. */
   reversalField: 'reversal_move_id' | 'reversal_move_ids' | null;
+  /**
+   * The reversal field can link credit notes that `reversed_entry_id` does not (it is not the
+   * plain one2many inverse of `reversed_entry_id`, as it is in standard Odoo, where querying it
+   * would find nothing more). Only then is it queried for unlinked credit notes.
+   */
+  reversalLinksMore: boolean;
   /** Native `res.partner.credit_limit`: whether it is company-dependent (16+), and whether `use_partner_credit_limit` exists. */
   creditLimit: { companyDependent: boolean; useField: boolean } | null;
 }
@@ -200,7 +218,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
   }
 
   async function checkFields(): Promise<Omit<OdooConnection, 'version' | 'protocol' | 'uid' | 'company'>> {
-    const attributes = { attributes: ['type', 'string', 'relation', 'company_dependent'], context: companyContext };
+    const attributes = { attributes: ['type', 'string', 'relation', 'relation_field', 'company_dependent'], context: companyContext };
     const partner = await call<FieldsGet>('res.partner', 'fields_get', [], attributes);
     const move = await call<FieldsGet>('account.move', 'fields_get', [], attributes);
     const problems: string[] = [];
@@ -240,7 +258,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       partnerHasPaymentTerm: 'property_payment_term_id' in partner,
       preset,
       fields,
-      reversalField: 'reversal_move_ids' in move ? 'reversal_move_ids' : 'reversal_move_id' in move ? 'reversal_move_id' : null,
+      ...reversalOf(move),
       creditLimit,
     };
   }
@@ -446,26 +464,87 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     }
   }
 
+  // Names of the invoices read most recently: a credit note usually follows its invoice closely,
+  // so most origins are found here without a call. Bounded, so memory stays flat.
+  const recentInvoiceNames = new Map<number, string>();
+  function rememberInvoiceNames(page: OdooRecord[]): void {
+    for (const r of page) {
+      const name = odooText(r.name);
+      if (r.move_type !== 'out_invoice' || typeof r.id !== 'number' || !name) continue;
+      recentInvoiceNames.delete(r.id);
+      recentInvoiceNames.set(r.id, name);
+    }
+    for (const id of recentInvoiceNames.keys()) {
+      if (recentInvoiceNames.size <= RECENT_INVOICE_NAMES) break;
+      recentInvoiceNames.delete(id);
+    }
+  }
+
   /**
-   * Maps one page of moves. Origins are resolved per page (memory stays flat however large the
-   * database): `reversed_entry_id` names, then, for credit notes without it, the one invoice of
-   * the company whose `reversal_move_id(s)` lists them. search_read within the company, not read:
-   * an origin in another company is simply not found, and the engine skips that credit note.
+   * Maps moves page by page, memory flat however large the database. A credit note's origin
+   * name (`reversed_entry_id`) usually comes from the invoices read just before it; credit notes
+   * whose origin was not among them are held back (at most a page of them) and resolved with one
+   * search_read per page's worth of origins, so reads stay near one call per page. The search
+   * is within the company, not a read: an origin in another company is simply not found, and the
+   * engine skips that credit note.
    */
-  async function mapMovePage(page: OdooRecord[], conn: OdooConnection): Promise<SaleDocument[]> {
-    await loadCurrencies(page.map((r) => many2oneId(r.currency_id)).filter((id): id is number => id !== null));
-    const moveNames = new Map<number, string>();
-    const originIds = [...new Set(page.map((r) => many2oneId(r.reversed_entry_id)).filter((id): id is number => id !== null))];
-    if (originIds.length > 0) {
-      for (const r of await searchPage('account.move', [['id', 'in', originIds], ['company_id', '=', companyId]], ['name'], 'id asc')) {
-        const name = odooText(r.name);
-        if (typeof r.id === 'number' && name) moveNames.set(r.id, name);
+  async function* mapMoves(pages: AsyncIterable<OdooRecord[]>, conn: OdooConnection): AsyncGenerator<SaleDocument> {
+    let held: OdooRecord[] = [];
+    let heldOrigins = new Set<number>();
+    const flush = async (): Promise<SaleDocument[]> => {
+      if (held.length === 0) return [];
+      const names = new Map<number, string>();
+      const unknown = [...heldOrigins].filter((id) => {
+        const name = recentInvoiceNames.get(id);
+        if (name !== undefined) names.set(id, name);
+        return name === undefined;
+      });
+      if (unknown.length > 0) {
+        for (const r of await searchPage('account.move', [['id', 'in', unknown], ['company_id', '=', companyId]], ['name'], 'id asc')) {
+          const name = odooText(r.name);
+          if (typeof r.id === 'number' && name) names.set(r.id, name);
+        }
       }
+      const records = held;
+      held = [];
+      heldOrigins = new Set();
+      return mapMovePage(records, conn, names);
+    };
+    for await (const page of pages) {
+      rememberInvoiceNames(page);
+      const ready: OdooRecord[] = [];
+      for (const r of page) {
+        const origin = many2oneId(r.reversed_entry_id);
+        if (origin === null || recentInvoiceNames.has(origin)) ready.push(r);
+        else {
+          held.push(r);
+          heldOrigins.add(origin);
+        }
+      }
+      yield* await mapMovePage(ready, conn, new Map());
+      if (heldOrigins.size >= pageSize) yield* await flush();
+    }
+    yield* await flush();
+  }
+
+  /**
+   * Maps moves whose origin names are known (in `names` or among the recently read invoices);
+   * for credit notes without `reversed_entry_id`, looks for the one invoice of the company whose
+   * reversal field lists them, when that field can say more than `reversed_entry_id`.
+   */
+  async function mapMovePage(page: OdooRecord[], conn: OdooConnection, names: Map<number, string>): Promise<SaleDocument[]> {
+    if (page.length === 0) return [];
+    await loadCurrencies(page.map((r) => many2oneId(r.currency_id)).filter((id): id is number => id !== null));
+    const moveNames = new Map<number, string>(names);
+    for (const r of page) {
+      const origin = many2oneId(r.reversed_entry_id);
+      const name = origin === null ? undefined : recentInvoiceNames.get(origin);
+      if (origin !== null && name !== undefined) moveNames.set(origin, name);
     }
     const reverseOrigins = new Map<number, { id: number; name: string | null }>();
     const unlinked = page.filter((r) => r.move_type === 'out_refund' && many2oneId(r.reversed_entry_id) === null).map((r) => r.id as number);
     const rf = conn.reversalField;
-    if (rf && unlinked.length > 0) {
+    if (rf && conn.reversalLinksMore && unlinked.length > 0) {
       const invoices = await searchPage(
         'account.move',
         [[rf, 'in', unlinked], ['company_id', '=', companyId], ['move_type', '=', 'out_invoice']],
@@ -505,16 +584,18 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       domain.push(['invoice_date', '>=', query.fromDate]);
     }
     const reader = query.changedSince ? changePages('account.move', domain, MOVE_FIELDS, startOf(query.changedSince)) : pages('account.move', domain, MOVE_FIELDS);
-    for await (const page of reader) yield* await mapMovePage(page, conn);
+    yield* mapMoves(reader, conn);
   }
 
   async function* documentsByIds(erpIds: readonly string[]): AsyncGenerator<SaleDocument> {
     const conn = await ensureConnected();
     const ids = [...new Set(erpIds.filter((k) => /^\d+$/.test(k)).map(Number))].filter((n) => Number.isSafeInteger(n) && n > 0).sort((a, b) => a - b);
-    for (let i = 0; i < ids.length; i += pageSize) {
-      const page = await searchPage('account.move', [...moveBaseDomain(), ['id', 'in', ids.slice(i, i + pageSize)]], MOVE_FIELDS, 'id asc');
-      yield* await mapMovePage(page, conn);
-    }
+    const chunks = async function* (): AsyncGenerator<OdooRecord[]> {
+      for (let i = 0; i < ids.length; i += pageSize) {
+        yield await searchPage('account.move', [...moveBaseDomain(), ['id', 'in', ids.slice(i, i + pageSize)]], MOVE_FIELDS, 'id asc');
+      }
+    };
+    yield* mapMoves(chunks(), conn);
   }
 
   function recordId(model: string, erpId: string): number {

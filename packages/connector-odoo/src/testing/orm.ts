@@ -773,6 +773,7 @@ export class OdooOrm {
         groupable: f.store !== false,
       };
       if (f.relation) full.relation = f.relation;
+      if (f.type === 'one2many' && f.inverse) full.relation_field = f.inverse;
       if (f.selection) full.selection = f.selection.map(([k, v]) => [k, v]);
       if (builtin.has(name)) full.readonly = true;
       const row: Record<string, unknown> = {};
