@@ -94,4 +94,28 @@ describe('cesce emulate odoo', () => {
     const result = await run(['emulate', 'odoo', '--help']);
     for (const text of ['--generate <n>', '--odoo-version <version>', '--save <file>', GENERATED.login, 'Examples:']) expect(result.stdout).toContain(text);
   });
+
+  it('--html-answer proxy-502 makes cesce sync stop with an error naming the URL and the proxy page', async () => {
+    await serving(['--data', demoDataset, '--html-answer', 'proxy-502'], async (url) => {
+      const config = join(root, 'examples/demo/cesce.config.json');
+      const child = spawn(process.execPath, [cli, 'sync', '--config', config, '--ledger', join(dir, 'l.sqlite')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ODOO_URL: url, CESCE_BASE_URL: 'http://127.0.0.1:9' },
+      });
+      let stderr = '';
+      child.stderr!.on('data', (c) => (stderr += c));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(url);
+      expect(stderr).toMatch(/HTTP 502/);
+      expect(stderr).toMatch(/Bad Gateway/i);
+      expect(stderr).not.toContain('demo-odoo-key');
+    });
+  });
+
+  it('refuses an unknown --html-answer mode with the modes it knows', async () => {
+    const r = await run(['emulate', 'odoo', '--data', demoDataset, '--html-answer', 'teapot']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--html-answer must be one of proxy-502, redirect-https, login-page, not 'teapot'");
+  });
 });

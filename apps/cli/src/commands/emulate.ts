@@ -91,9 +91,12 @@ interface OdooEmulateFlags {
   generate?: string;
   odooVersion?: string;
   save?: string;
+  htmlAnswer?: string;
   host: string;
   port: string;
 }
+
+const HTML_ANSWERS = ['proxy-502', 'redirect-https', 'login-page'] as const;
 
 /** The Odoo emulator options from the flags (generating and saving the dataset if asked), or the message that explains a bad flag. */
 async function odooEmulatorOptions(o: OdooEmulateFlags): Promise<Parameters<typeof startOdooEmulator>[0] | string> {
@@ -107,7 +110,15 @@ async function odooEmulatorOptions(o: OdooEmulateFlags): Promise<Parameters<type
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const base = { host: o.host, port, ...(o.odooVersion ? { version: o.odooVersion } : {}) };
+  if (o.htmlAnswer !== undefined && !(HTML_ANSWERS as readonly string[]).includes(o.htmlAnswer)) {
+    return `--html-answer must be one of ${HTML_ANSWERS.join(', ')}, not '${o.htmlAnswer}'`;
+  }
+  const base = {
+    host: o.host,
+    port,
+    ...(o.odooVersion ? { version: o.odooVersion } : {}),
+    ...(o.htmlAnswer ? { htmlAnswer: o.htmlAnswer as (typeof HTML_ANSWERS)[number] } : {}),
+  };
   if (o.data) return { ...base, dataFile: o.data };
   const n = Number(o.generate);
   if (!(o.generate!.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= 1_000_000)) return `--generate must be a whole number of invoices from 0 to 1000000, not '${o.generate}'`;
@@ -171,6 +182,7 @@ Examples:
     .option('--generate <n>', 'generate a database with N invoices and credit notes instead of --data (deterministic)')
     .option('--odoo-version <version>', 'Odoo version to emulate, 14.0 to 19.x (overrides the dataset file\'s version; default for --generate: 17.0)')
     .option('--save <file>', 'with --generate: also write the generated dataset to this file (streamed), to reuse with --data')
+    .option('--html-answer <mode>', `answer every API call with an HTML page, as a misconfigured server would: ${HTML_ANSWERS.join(' | ')} (to test error messages)`)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 = a free one)', '0')
     .addHelpText(
@@ -178,13 +190,14 @@ Examples:
       `
 Give either --data or --generate. A generated database has Spanish and EU customers (valid NIF/CIF/VAT),
 invoice addresses, archived customers, credit notes (most linked to their invoice), foreign currencies
-and two companies. Log in with database "${GENERATED.database}", user "${GENERATED.login}", password "${GENERATED.password}".
+and two companies. Log in with database "${GENERATED.database}", user "${GENERATED.login}", password or API key "${GENERATED.password}".
 
 Examples:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json --odoo-version 16.0
   $ cesce emulate odoo --data customer-case.json --port 8069
-  $ cesce emulate odoo --generate 100000 --odoo-version 18.0 --save /tmp/odoo-100k.json`,
+  $ cesce emulate odoo --generate 100000 --odoo-version 18.0 --save /tmp/odoo-100k.json
+  $ cesce emulate odoo --data examples/demo/odoo-dataset.json --html-answer proxy-502`,
     )
     .action(async (o: OdooEmulateFlags) => {
       const options = await odooEmulatorOptions(o);
