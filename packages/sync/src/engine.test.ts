@@ -778,6 +778,22 @@ describe('incremental runs', () => {
   });
 });
 
+describe('sources that cannot write back', () => {
+  it('settles write-backs without calling the source, so incremental runs do not keep re-reading declared documents', async () => {
+    const source = incrementalSource([debtor('1', { taxCode: 'A58818501' })], [invoice('101', '1', { updatedAt: at(1) })]);
+    source.capabilities = { ...source.capabilities, writeBack: false };
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.salesDeclared).toBe(1);
+    expect(first.writeBack).toEqual({ partners: 0, invoices: 0, errors: [] });
+    expect(source.saleWrites).toEqual([]);
+    expect(source.classificationWrites).toEqual([]);
+    expect(ledger.openDocuments(CONTRACT, source.capabilities.scope!)).toEqual([]);
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.read).toMatchObject({ mode: 'incremental', reopened: 0 });
+    expect(exitCodeFor(second)).toBe(0);
+  });
+});
+
 describe('rejections written back into the ERP', () => {
   it('writes each distinct rejection once, with the knowledge base’s cause and fix in Spanish and English', async () => {
     const usdCustomer = debtor('8', { taxCode: 'B65410011', requestedCreditLimit: { currency: 'USD', amount: '5000.00' } });

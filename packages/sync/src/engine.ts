@@ -683,13 +683,16 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   // 7. Write back: classification state (or the rejected request) on customers, Cesce's rejections
   // and sale references on documents; each queued above or left by an earlier run whose write failed.
+  // A source that cannot write back (capabilities.writeBack false) settles each write without a call.
+  const writesBack = source.capabilities?.writeBack !== false;
+  const count = writesBack ? 1 : 0;
   if (!dryRun) {
     for (const { key, hash, update } of ledger.pendingWrites(writePrefix)) {
       const u = update as ClassificationWriteBack;
       try {
-        await source.writeClassification(u);
+        if (writesBack) await source.writeClassification(u);
         ledger.recordWritten(key, hash);
-        report.writeBack.partners += 1;
+        report.writeBack.partners += count;
       } catch (error) {
         report.writeBack.errors.push({ erpRef: debtors.get(u.debtorErpId)?.ref ?? `customer ${u.debtorErpId}`, message: describeError(error) });
       }
@@ -703,9 +706,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         continue;
       }
       try {
-        await source.writeSale(u);
+        if (writesBack) await source.writeSale(u);
         ledger.recordWritten(key, hash);
-        report.writeBack.invoices += 1;
+        report.writeBack.invoices += count;
       } catch (error) {
         report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
       }
@@ -713,9 +716,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     let written = 0;
     for (const item of toWriteBack) {
       try {
-        await source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! });
+        if (writesBack) await source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! });
         ledger.markWrittenBack(item.key);
-        report.writeBack.invoices += 1;
+        report.writeBack.invoices += count;
       } catch (error) {
         report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
       }

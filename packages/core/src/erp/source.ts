@@ -8,6 +8,12 @@ export interface ErpSourceCapabilities {
    * watermark stored for one database is never used against another.
    */
   scope?: string | undefined;
+  /**
+   * False when the source cannot write Cesce's answers back into the ERP (e.g. a read-only SOAP
+   * profile): the engine then settles write-backs without calling `writeClassification` /
+   * `writeSale`, and the report counts none. Default true.
+   */
+  writeBack?: boolean | undefined;
 }
 
 /**
