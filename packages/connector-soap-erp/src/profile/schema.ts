@@ -205,6 +205,20 @@ const documentFields = z
   })
   .strict();
 
+const documentListSchema = listSchema
+  .extend({
+    fields: documentFields,
+    /** Fixes the kind of every record of this list (NAV's separate invoice and credit-memo pages). */
+    kind: z.enum(['invoice', 'credit_note']).optional(),
+    /**
+     * Reads one document by its ERP key (`{{id}}`), e.g. BAPI_BILLINGDOC_GETDETAIL or a page's
+     * `Read`; the answer at `recordPath` is mapped with the same fields. Needed for incremental
+     * runs, which re-read the documents earlier runs left open.
+     */
+    byId: operationSchema.extend({ recordPath: path.default('') }).strict().optional(),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -219,9 +233,9 @@ export const profileSchema = z
      */
     services: z.record(z.string(), z.object({ wsdl: z.string().min(1), endpoint: z.string().optional() }).strict()),
     customers: listSchema.extend({ fields: customerFields }).strict(),
-    invoices: listSchema.extend({ fields: documentFields, kind: z.enum(['invoice', 'credit_note']).optional() }).strict(),
+    invoices: documentListSchema,
     /** A separate list of credit notes (NAV's Posted Sales Credit Memos), same field names. */
-    creditNotes: listSchema.extend({ fields: documentFields, kind: z.enum(['invoice', 'credit_note']).optional() }).strict().optional(),
+    creditNotes: documentListSchema.optional(),
     /**
      * Open items joined to documents for the due date (SAP: the SD billing document has no due
      * date; the FI open item has it). `documentKey`/`itemKey` name the join values.
