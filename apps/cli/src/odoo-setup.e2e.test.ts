@@ -104,7 +104,7 @@ describe('cesce odoo setup', () => {
     odoo = await startOdooEmulator({ dataset: ds });
     const run = await cesce(['odoo', 'setup', '--config', config], env());
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('account.move.x_cesce_sale_state (fields.saleState) exists with type integer');
+    expect(run.stderr).toContain('account.move.x_cesce_sale_state (odoo.fields.saleState) exists with type integer');
     expect(run.stderr).not.toContain('demo-odoo-key');
     expect(odoo.calls.some((c) => c.method === 'create')).toBe(false);
   });

@@ -111,14 +111,14 @@ describe('setupOdoo', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ErpError);
-    expect((err as ErpError).message).toContain('res.partner.x_cesce_status (fields.classificationStatus) exists with type float; the connector needs char or text');
+    expect((err as ErpError).message).toContain('res.partner.x_cesce_status (odoo.fields.classificationStatus) exists with type float; the connector needs char or text');
     expect(emu.calls.some((c) => c.method === 'create')).toBe(false);
     expect(cesceFields(emu)).toEqual([expect.objectContaining({ name: 'x_cesce_status', ttype: 'float' })]);
   });
 
   test('a mapped name that is not x_ cannot be created', async () => {
     const { transport } = await start(bare());
-    await expect(setupOdoo(transport, { fields: { saleReference: 'ref_cesce' } })).rejects.toThrow(/account.move.ref_cesce \(fields.saleReference\) is missing, and only fields named x_... can be created/);
+    await expect(setupOdoo(transport, { fields: { saleReference: 'ref_cesce' } })).rejects.toThrow(/account.move.ref_cesce \(odoo.fields.saleReference\) is missing, and only fields named x_... can be created/);
   });
 
   test("preset 'auto' uses the OCA partner_risk_insurance fields when the module is installed", async () => {
@@ -131,6 +131,6 @@ describe('setupOdoo', () => {
 
   test("preset 'oca' without the module says to install it", async () => {
     const { transport } = await start(bare());
-    await expect(setupOdoo(transport, { preset: 'oca' })).rejects.toThrow(/res.partner.insurance_credit_limit \(fields.grantedLimit\) is missing: install the OCA module partner_risk_insurance/);
+    await expect(setupOdoo(transport, { preset: 'oca' })).rejects.toThrow(/res.partner.insurance_credit_limit \(odoo.fields.grantedLimit\) is missing: install the OCA module partner_risk_insurance/);
   });
 });

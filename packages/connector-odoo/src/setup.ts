@@ -89,13 +89,13 @@ export async function setupOdoo(transport: OdooTransport, options: OdooSetupOpti
     const entry = (ttype: string, status: OdooSetupField['status']) => plan.push({ key: spec.key, model: spec.model, name, ttype, label: spec.label, status });
     if (found) {
       if (spec.types.includes(found.ttype)) entry(found.ttype, 'existing');
-      else problems.push(`${spec.model}.${name} (fields.${spec.key}) exists with type ${found.ttype}; the connector needs ${spec.types.join(' or ')} (setup never alters an existing field)`);
+      else problems.push(`${spec.model}.${name} (odoo.fields.${spec.key}) exists with type ${found.ttype}; the connector needs ${spec.types.join(' or ')} (setup never alters an existing field)`);
     } else if (!name.startsWith('x_')) {
       const oca = preset === 'oca' && Object.values(OCA_FIELD_MAPPING).includes(name);
       problems.push(
         oca
-          ? `${spec.model}.${name} (fields.${spec.key}) is missing: install the OCA module partner_risk_insurance, or use fieldsPreset 'x_cesce'`
-          : `${spec.model}.${name} (fields.${spec.key}) is missing, and only fields named x_... can be created`,
+          ? `${spec.model}.${name} (odoo.fields.${spec.key}) is missing: install the OCA module partner_risk_insurance, or use fieldsPreset 'x_cesce'`
+          : `${spec.model}.${name} (odoo.fields.${spec.key}) is missing, and only fields named x_... can be created`,
       );
     } else entry(spec.ttype, options.dryRun ? 'would-create' : 'created');
   }

@@ -47,7 +47,7 @@ describe('connect', () => {
     const s = source();
     await expect(s.connect()).resolves.toEqual({
       system: 'odoo',
-      version: '17.0',
+      version: '17.0 over JSON-RPC',
       company: { id: '1', name: 'Industrias Test SL', taxCode: 'B65410011', currency: 'EUR' },
       url: emulator.url,
     });
@@ -86,15 +86,15 @@ describe('connect', () => {
     const s = createOdooSource({ url: emu.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, companyId: 1 });
     const err = await failure(s.connect());
     expect(err.kind).toBe('validation');
-    expect(err.message).toContain("field 'x_cesce_status' (fields.classificationStatus) is missing on model res.partner: create it as a Char field");
-    expect(err.message).toContain("field 'x_cesce_sale_ref' (fields.saleReference) is missing on model account.move");
+    expect(err.message).toContain("field 'x_cesce_status' (odoo.fields.classificationStatus) is missing on model res.partner: create it as a Char field");
+    expect(err.message).toContain("field 'x_cesce_sale_ref' (odoo.fields.saleReference) is missing on model account.move");
     await s.close();
     await emu.close();
   });
 
   test('mapped field names are used and their types checked', async () => {
     const err = await failure(source({ fields: { requestedLimit: 'x_cesce_status' } }).connect());
-    expect(err.message).toContain("field 'x_cesce_status' (fields.requestedLimit) on model res.partner is of type char; expected float or monetary or integer");
+    expect(err.message).toContain("field 'x_cesce_status' (odoo.fields.requestedLimit) on model res.partner is of type char; expected float or monetary or integer");
   });
 
   test.each([
@@ -346,6 +346,19 @@ describe('protocols and companies', () => {
   });
 });
 
+describe('the protocol in the description', () => {
+  test('Odoo 19 auto-detects JSON-2; forcing JSON-RPC there says it is deprecated', async () => {
+    await withEmulator(fixtureDataset('19.0'), async (emu) => {
+      const auto = sourceOn(emu, { password: FIXTURE.apiKey });
+      expect((await auto.connect()).version).toBe('19.0 over JSON-2');
+      await auto.close();
+      const legacy = sourceOn(emu, { password: FIXTURE.apiKey, protocol: 'jsonrpc' });
+      expect((await legacy.connect()).version).toBe('19.0 over JSON-RPC (deprecated on Odoo 19+: use JSON-2)');
+      await legacy.close();
+    });
+  });
+});
+
 describe('version differences, detected with fields_get', () => {
   test.each([
     ['14.0', 'reversal_move_id', false, false, 30],
@@ -433,6 +446,9 @@ describe('write-back of declaration states and rejections', () => {
     for (const text of ['cesce-400-contract-format', 'HTTP 400', REJECTION.cause.es, REJECTION.cause.en, REJECTION.fix.es, REJECTION.fix.en]) expect(body).toContain(text);
     const [message] = emulator.records('mail.message');
     expect(message).toMatchObject({ model: 'account.move', res_id: 102, message_type: 'comment' });
+    // Odoo 17 stores it as the HTML that was sent (body_is_html), not as escaped tags.
+    expect(message!.body).toBe(body);
+    expect(String(message!.body)).not.toContain('&lt;p&gt;');
     await s.close();
   });
 
@@ -444,6 +460,10 @@ describe('write-back of declaration states and rejections', () => {
       expect(post.kwargs).not.toHaveProperty('body_is_html');
       expect(String(post.kwargs!.body)).toContain('El importe <total> & "divisa" no son válidos');
       expect(String(post.kwargs!.body)).not.toContain('<p>');
+      // Stored escaped, one line per line of the note.
+      const stored = String(emu.records('mail.message')[0]!.body);
+      expect(stored).toContain('El importe &lt;total&gt; &amp;');
+      expect(stored).toContain('<br>');
       await s.close();
     });
   });
@@ -463,7 +483,7 @@ describe('write-back of declaration states and rejections', () => {
     delete ds.customFields!['account.move']!.x_cesce_sale_state;
     await withEmulator(ds, async (emu) => {
       const err = await failure(sourceOn(emu).connect());
-      expect(err.message).toContain("field 'x_cesce_sale_state' (fields.saleState) is missing on model account.move: create it as a Char field");
+      expect(err.message).toContain("field 'x_cesce_sale_state' (odoo.fields.saleState) is missing on model account.move: create it as a Char field");
       expect(err.hint).toContain('cesce odoo setup');
     });
   });
@@ -491,6 +511,7 @@ describe('OCA partner_risk_insurance preset', () => {
     expect(s.connection!.preset).toBe('x_cesce');
     await s.close();
     const err = await failure(source({ fieldsPreset: 'oca' }).connect());
-    expect(err.message).toContain("fieldsPreset 'oca' needs the OCA module partner_risk_insurance");
+    expect(err.message).toContain("odoo.fieldsPreset 'oca' needs the OCA module partner_risk_insurance installed");
+    expect(err.message).not.toContain('create it as');
   });
 });

@@ -29,6 +29,8 @@ import { normalizeOdooUrl } from './transport/xmlrpc-transport.js';
 import type { OdooKwargs, OdooProtocol, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
 
 type Domain = XmlRpcValue[];
+const PROTOCOL_NAMES = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' } as const;
+
 /** How many recently read invoice names are kept to resolve credit-note origins without a call. */
 const RECENT_INVOICE_NAMES = 20_000;
 
@@ -232,7 +234,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     const preset = requestedPreset === 'auto' ? (oca ? 'oca' : 'x_cesce') : requestedPreset;
     if (preset === 'oca' && !oca) {
       problems.push(
-        `fieldsPreset 'oca' needs the OCA module partner_risk_insurance: fields ${OCA_FIELD_MAPPING.grantedLimit} and ${OCA_FIELD_MAPPING.endorsementNo} are missing on model res.partner`,
+        `odoo.fieldsPreset 'oca' needs the OCA module partner_risk_insurance installed (its fields ${OCA_FIELD_MAPPING.grantedLimit} and ${OCA_FIELD_MAPPING.endorsementNo} are missing on model res.partner): install it, or use fieldsPreset 'x_cesce'`,
       );
     }
     fields = resolveFieldMapping(config.fields, preset);
@@ -241,9 +243,14 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       const name = fields[spec.key];
       const def = have[name];
       if (!def) {
-        problems.push(`field '${name}' (fields.${spec.key}) is missing on model ${spec.model}: create it as a ${spec.ttype === 'float' ? 'Float' : 'Char'} field`);
+        // A module's field (not x_…) is the module's to provide; it was reported above for the OCA preset.
+        if (!name.startsWith('x_')) {
+          if (!(preset === 'oca' && !oca)) problems.push(`field '${name}' (odoo.fields.${spec.key}) is missing on model ${spec.model}: install the module that provides it, or map another field`);
+          continue;
+        }
+        problems.push(`field '${name}' (odoo.fields.${spec.key}) is missing on model ${spec.model}: create it as a ${spec.ttype === 'float' ? 'Float' : 'Char'} field`);
       } else if (def.type && !spec.types.includes(def.type)) {
-        problems.push(`field '${name}' (fields.${spec.key}) on model ${spec.model} is of type ${def.type}; expected ${spec.types.join(' or ')}`);
+        problems.push(`field '${name}' (odoo.fields.${spec.key}) on model ${spec.model} is of type ${def.type}; expected ${spec.types.join(' or ')}`);
       }
     }
     const creditLimit = partner.credit_limit
@@ -251,7 +258,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       : null;
     if (config.writeNativeCreditLimit && !creditLimit) problems.push("writeNativeCreditLimit is set but res.partner has no field 'credit_limit'");
     if (problems.length > 0) {
-      fail(problems, 'Run `cesce odoo setup --config <file>` to create the custom fields, or map existing fields with the connector option `fields`.');
+      fail(problems, 'Run `cesce odoo setup --config <file>` to create the x_cesce_* fields, or map existing fields with `odoo.fields` in the config.');
     }
     return {
       partnerHasCountryCode: 'country_code' in partner,
@@ -649,7 +656,8 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
       const c = await ensureConnected();
       return {
         system: 'odoo',
-        version: c.version.serverVersion,
+        // The protocol too: support needs it, and XML-RPC/JSON-RPC are deprecated from Odoo 19.
+        version: `${c.version.serverVersion} over ${PROTOCOL_NAMES[transport!.protocol]}${c.version.major !== null && c.version.major >= 19 && transport!.protocol !== 'json2' ? ' (deprecated on Odoo 19+: use JSON-2)' : ''}`,
         company: { id: String(c.company.id), name: c.company.name, taxCode: c.company.taxCode, currency: c.company.currency.name },
         url: baseUrl,
       };

@@ -85,6 +85,11 @@ describe('generateOdooDataset', () => {
     const counts = new Map<unknown, number>();
     for (const m of moves) counts.set(m.write_date, (counts.get(m.write_date) ?? 0) + 1);
     expect([...counts.values()].some((n) => n > 1)).toBe(true);
+    // Nothing is stamped in the future of the database's "now": an incremental run after creating
+    // an invoice today must see it (its write_date is later than every generated one).
+    for (const model of Object.values(ds.records)) {
+      for (const r of model) if (typeof r.write_date === 'string') expect(r.write_date <= '2026-11-30 23:59:59').toBe(true);
+    }
   });
 
   test('fields follow the version: term lines, credit_limit per company from 16, invoice_currency_rate from 18', () => {

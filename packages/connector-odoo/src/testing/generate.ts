@@ -109,6 +109,8 @@ function termLine(major: number, id: number, paymentId: number, days: number): O
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2025, 0, 1);
+/** The generated database is as of this moment: no record is stamped later (incremental runs rely on it). */
+const AS_OF = Date.UTC(2026, 10, 30, 23, 59, 59);
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const isoDateTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 /** Cents to the float Odoo stores (the only float conversion; amounts are integer cents until here). */
@@ -221,7 +223,7 @@ function plan(options: GenerateOdooOptions): Plan {
 
   function* moves(): Generator<OdooDatasetRecord> {
     const m = prng(seed ^ 0x9e3779b9);
-    const span = 700 * DAY_MS;
+    const span = 690 * DAY_MS;
     /** company:partner → recent posted invoice ids (credit-note origins). */
     const recent = new Map<string, number[]>();
     const seq = new Map<string, number>();
@@ -255,7 +257,7 @@ function plan(options: GenerateOdooOptions): Plan {
       const paymentState = state !== 'posted' ? 'not_paid' : paidRoll < 0.45 ? 'paid' : paidRoll < 0.55 ? 'partial' : paidRoll < 0.6 ? 'in_payment' : 'not_paid';
       const residual = paymentState === 'paid' || paymentState === 'in_payment' ? 0 : paymentState === 'partial' ? Math.floor(total / 3) : total;
       // Bulk imports: runs of moves share one write_date.
-      let writeDate = isoDateTime(dayMs + int(m, 3600, 30 * 86_400) * 1000);
+      let writeDate = isoDateTime(Math.min(AS_OF, dayMs + int(m, 3600, 30 * 86_400) * 1000));
       if (bulkWriteDate && m() < 0.7) writeDate = bulkWriteDate;
       else bulkWriteDate = m() < 0.02 ? writeDate : null;
       const sign = refund ? -1 : 1;

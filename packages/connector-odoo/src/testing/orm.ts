@@ -709,8 +709,15 @@ export class OdooOrm {
       subtypeId = subtype.id;
     } else if (typeof kwargs.subtype_id === 'number') subtypeId = kwargs.subtype_id;
     else if (messageType === 'comment') subtypeId = MAIL_SUBTYPES['mail.mt_note']!.id;
-    // 16+ escapes a plain-string body (Markup is the only way to send HTML); 14–15 sanitize it as HTML.
-    const html = this.major >= 16 ? `<p>${escapeHtml(body)}</p>` : body.trimStart().startsWith('<') ? body : `<p>${body}</p>`;
+    // 17+ takes HTML from RPC callers with body_is_html=True; otherwise 16+ escapes a plain-string
+    // body (line breaks become <br>, as plaintext2html does); 14–15 sanitize it as HTML.
+    const bodyIsHtml = this.major >= 17 && kwargs.body_is_html === true;
+    const html =
+      bodyIsHtml || (this.major < 16 && body.trimStart().startsWith('<'))
+        ? body
+        : this.major >= 16
+          ? `<p>${escapeHtml(body).replace(/\r?\n/g, '<br>')}</p>`
+          : `<p>${body}</p>`;
     const partners = this.#x2many('mail.message', 'partner_ids', this.models['mail.message']!.fields.partner_ids!, kwargs.partner_ids ?? []);
     const vals: Record<string, unknown> = {
       model,

@@ -38,6 +38,10 @@ export function lastTracebackLine(traceback: string): string {
 export function mapOdooFault(faultCode: unknown, faultString: unknown, ctx: CallContext): ErpError {
   const code = typeof faultCode === 'number' ? faultCode : Number.parseInt(String(faultCode), 10);
   const text = scrub(typeof faultString === 'string' ? faultString : String(faultString ?? ''), ctx);
+  if (code === 1) {
+    const noDatabase = missingDatabase(text, ctx);
+    if (noDatabase) return noDatabase;
+  }
   switch (code) {
     case 3:
       return new ErpError(
@@ -73,10 +77,12 @@ export function protocolError(ctx: CallContext, detail: string, body?: unknown):
   const title = htmlTitle(body);
   const status = ctx.status === undefined ? '' : `HTTP ${ctx.status}, ${ctx.redirect ? `redirected to ${scrub(ctx.redirect, ctx)}, ` : ''}`;
   const page = title ? `, got a page titled '${scrub(title, ctx)}'` : '';
+  // The XML-RPC parser's complaint about an HTML page ("Unknown XML-RPC tag 'TITLE'") says nothing the title does not.
+  const said = title && /Unknown XML-RPC tag/i.test(detail) ? 'an HTML page' : scrub(detail, ctx);
   return new ErpError(
     'odoo',
     'protocol',
-    `Odoo at ${ctx.endpoint} did not answer ${ctx.protocolName ?? 'XML-RPC'} (${status}${scrub(detail, ctx)}${page}) on ${ctx.label}; ${PROTOCOL_HINT}`,
+    `Odoo at ${ctx.endpoint} did not answer ${ctx.protocolName ?? 'XML-RPC'} (${status}${said}${page}) on ${ctx.label}; ${PROTOCOL_HINT}`,
     { hint: 'Use the base URL of the Odoo server, e.g. https://erp.example.com, with the right scheme.' },
   );
 }
@@ -115,11 +121,25 @@ const VALIDATION_EXCEPTIONS = new Set(['UserError', 'ValidationError', 'MissingE
  * fault code: AccessDenied → access-denied, AccessError → access, the UserError family →
  * validation, anything else → server (message = last traceback line, details = the traceback).
  */
+/**
+ * Odoo's answers for a database that does not exist: a PostgreSQL connection error inside fault 1
+ * (XML-RPC, JSON-RPC), or werkzeug's 404 "Database '…' not found or not allowed by dbfilter" (JSON-2).
+ */
+function missingDatabase(text: string, ctx: CallContext): ErpError | null {
+  if (!/database "[^"]*" does not exist|Database '[^']*' not found/i.test(text)) return null;
+  return new ErpError('odoo', 'validation', `Odoo at ${ctx.endpoint} has no database '${ctx.database}' (or its dbfilter hides it) on ${ctx.label}`, {
+    hint: 'Check odoo.database in the config: the database name as shown on the Odoo database manager (/web/database/selector).',
+    details: text,
+  });
+}
+
 export function mapOdooException(exception: OdooJsonException, ctx: CallContext): ErpError {
   const name = typeof exception.name === 'string' ? exception.name : '';
   const className = name.split('.').pop() ?? '';
   const message = typeof exception.message === 'string' ? exception.message : '';
   const debug = typeof exception.debug === 'string' ? exception.debug : '';
+  const noDatabase = missingDatabase(scrub(`${message}\n${debug}`, ctx), ctx);
+  if (noDatabase) return noDatabase;
   if (name.startsWith('odoo.')) {
     if (className === 'AccessDenied') return mapOdooFault(3, message, ctx);
     if (className === 'AccessError') return mapOdooFault(4, message, ctx);
@@ -157,8 +177,13 @@ export function mapCallError(err: unknown, ctx: CallContext): ErpError {
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (ctx.status !== undefined && ctx.status !== 200) return protocolError(ctx, message, e.body);
   if (code && (NETWORK_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
-    return new ErpError('odoo', 'transport', `Cannot reach Odoo at ${ctx.endpoint} (${code}: ${scrub(message, ctx)}) on ${ctx.label}`, {
-      hint: 'Check the URL, the port, the network/VPN and that the Odoo server is running.',
+    const tls = code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT');
+    // OpenSSL messages run over several lines of internals: the first line says it.
+    const firstLine = scrub(message, ctx).split('\n')[0]!.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '').trim();
+    return new ErpError('odoo', 'transport', `Cannot reach Odoo at ${ctx.endpoint} (${code}: ${firstLine}) on ${ctx.label}`, {
+      hint: tls
+        ? 'TLS failed: is the URL right about http vs https? For a certificate your system does not trust, install its CA (NODE_EXTRA_CA_CERTS).'
+        : 'Check the URL, the port, the network/VPN and that the Odoo server is running.',
       cause: Object.assign(new Error(scrub(message, ctx)), { code }),
     });
   }

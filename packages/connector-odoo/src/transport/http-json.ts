@@ -28,6 +28,12 @@ function fetchError(err: unknown, ctx: CallContext, timeoutMs: number): ErpError
   if (e?.name === 'TimeoutError') return timeoutError(ctx, timeoutMs);
   // undici reports "fetch failed" and puts the system error (ECONNREFUSED, cert problems) in `cause`.
   const cause = e?.cause;
+  if (cause && typeof cause === 'object' && cause.message === 'bad port') {
+    // The WHATWG fetch spec blocks some ports (1, 6000, ...): a plain refusal, not a protocol problem.
+    return new ErpError('odoo', 'transport', `Cannot reach Odoo at ${ctx.endpoint}: Node's fetch refuses this port (a port blocked by the fetch standard) on ${ctx.label}`, {
+      hint: 'Serve Odoo on another port, or force protocol: xmlrpc.',
+    });
+  }
   if (cause && typeof cause === 'object') {
     const code = typeof cause.code === 'string' ? cause.code : undefined;
     return mapCallError({ code, message: typeof cause.message === 'string' ? cause.message : String(err) }, { ...ctx, status: undefined });

@@ -96,8 +96,9 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
 
   test('another database in X-Odoo-Database is refused, naming the database', async () => {
     const err = await failure(new OdooJson2Transport(options({ database: 'prod' })).authenticate());
-    expect(err.kind).toBe('server');
-    expect(err.message).toContain("Database 'prod' not found");
+    expect(err.kind).toBe('validation');
+    expect(err.message).toContain("has no database 'prod'");
+    expect(err.details).toContain("Database 'prod' not found");
     expectNoSecret(err, SECRETS);
   });
 
