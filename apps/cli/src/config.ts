@@ -54,6 +54,66 @@ export const odooConfigSchema = z
   })
   .strict();
 
+const secret = (what: string) => z.string().min(1).describe(`${what}; give it as env:NAME`);
+
+/** How the SOAP client authenticates (per installation). */
+export const soapAuthSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }).strict(),
+  z.object({ type: z.literal('basic'), username: z.string().min(1), password: secret('password') }).strict(),
+  z
+    .object({
+      type: z.literal('wsse'),
+      username: z.string().min(1),
+      password: secret('password'),
+      passwordType: z.enum(['PasswordText', 'PasswordDigest']).optional().describe('WS-Security UsernameToken password type (default PasswordText)'),
+      timestamp: z.boolean().optional().describe('send a wsu:Timestamp (default true; some servers reject it with PasswordText)'),
+      nonce: z.boolean().optional().describe('send a wsse:Nonce (default: with PasswordDigest only)'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('ntlm'),
+      username: z.string().min(1),
+      password: secret('password'),
+      domain: z.string().optional(),
+      workstation: z.string().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('bearer'), token: secret('bearer token') }).strict(),
+  z
+    .object({
+      type: z.literal('certificate'),
+      certFile: z.string().min(1).describe('client certificate (PEM), relative to the config file'),
+      keyFile: z.string().min(1).describe('its private key (PEM), relative to the config file'),
+      passphrase: secret('passphrase of the key').optional(),
+      caFile: z.string().optional().describe('CA bundle (PEM) to verify the server, relative to the config file'),
+    })
+    .strict(),
+]);
+
+/** The `soapErp` section: a SOAP ERP (SAP BAPIs, Dynamics NAV/BC pages, or any profile). */
+export const soapErpConfigSchema = z
+  .object({
+    profile: z
+      .string()
+      .min(1)
+      .describe("a preset ('sap-bapi', 'dynamics-nav') or the path of a profile file (JSON/YAML), relative to the config file"),
+    baseUrl: z.url({ protocol: /^https?$/, message: 'expected the ERP base URL, e.g. https://sap.example.com:44300' }).describe('replaces {{baseUrl}} in the profile'),
+    auth: soapAuthSchema,
+    company: z
+      .object({
+        id: z.string().min(1).describe('the company code / company in the ERP (SAP BUKRS, NAV company name)'),
+        name: z.string().min(1),
+        taxCode: z.string().min(1).optional(),
+        currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR').describe('company (local) currency: amounts without a currency are in it'),
+      })
+      .strict(),
+    timeoutMs: z.number().int().positive().optional().describe('per-call and WSDL timeout (default 30000)'),
+    soapVersion: z.enum(['1.1', '1.2']).optional().describe("overrides the profile's SOAP version"),
+    encoding: z.enum(['utf-8', 'iso-8859-1']).optional().describe('charset of answers that do not declare one, or declare it wrongly'),
+  })
+  .strict();
+
 export const syncConfigSchema = z
   .object({
     /** SQLite ledger file, relative to the config file. */
@@ -70,10 +130,16 @@ export const configSchema = z
   .object({
     $schema: z.string().optional(),
     cesce: cesceConfigSchema,
-    odoo: odooConfigSchema,
+    /** The ERP: exactly one of `odoo` and `soapErp`. */
+    odoo: odooConfigSchema.optional(),
+    soapErp: soapErpConfigSchema.optional(),
     sync: syncConfigSchema.default({ ledger: '.cesce/ledger.sqlite', concurrency: 4 }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.odoo && !c.soapErp) ctx.addIssue({ code: 'custom', path: ['odoo'], message: 'give the ERP: an `odoo` section or a `soapErp` section' });
+    if (c.odoo && c.soapErp) ctx.addIssue({ code: 'custom', path: ['soapErp'], message: 'give one ERP only: `odoo` or `soapErp`, not both' });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -83,7 +149,7 @@ function readJsonFile(file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code})` }]);
+    throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? `file not found (looked for ${resolve(file)})` : `cannot be read (${code}): ${resolve(file)}` }]);
   }
   try {
     return JSON.parse(text);
@@ -102,11 +168,20 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
       ['cesce', 'clientSecret'],
       ['cesce', 'password'],
       ['odoo', 'password'],
+      ['soapErp', 'auth', 'password'],
+      ['soapErp', 'auth', 'token'],
+      ['soapErp', 'auth', 'passphrase'],
     ],
   });
   const base = dirname(resolve(file));
-  const ledger = isAbsolute(config.sync.ledger) ? config.sync.ledger : resolve(base, config.sync.ledger);
-  return { ...config, sync: { ...config.sync, ledger }, file };
+  const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const ledger = rel(config.sync.ledger);
+  let soapErp = config.soapErp;
+  if (soapErp?.auth.type === 'certificate') {
+    const a = soapErp.auth;
+    soapErp = { ...soapErp, auth: { ...a, certFile: rel(a.certFile), keyFile: rel(a.keyFile), ...(a.caFile ? { caFile: rel(a.caFile) } : {}) } };
+  }
+  return { ...config, ...(soapErp ? { soapErp } : {}), sync: { ...config.sync, ledger }, file };
 }
 
 /** Reads and validates only the `odoo` section of a config file (`cesce odoo ...` needs nothing else). */
@@ -118,5 +193,8 @@ export function loadOdooConfig(file: string, env: Record<string, string | undefi
 
 /** Every secret value in a config, to scrub from anything printed. */
 export function secretsOf(config: Config): string[] {
-  return [config.cesce.clientSecret, config.cesce.password, config.odoo.password].filter((s): s is string => !!s);
+  const auth = config.soapErp?.auth as { password?: string; token?: string; passphrase?: string } | undefined;
+  return [config.cesce.clientSecret, config.cesce.password, config.odoo?.password, auth?.password, auth?.token, auth?.passphrase].filter(
+    (s): s is string => !!s,
+  );
 }

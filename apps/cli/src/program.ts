@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerOdoo } from './commands/odoo.js';
+import { registerSoap } from './commands/soap.js';
 import { registerSpec } from './commands/spec.js';
 import { registerSync } from './commands/sync.js';
 
@@ -35,5 +36,6 @@ Check our schemas against a document downloaded from Cesce's portal:
   registerExplain(program);
   registerSpec(program);
   registerOdoo(program);
+  registerSoap(program);
   return program;
 }

@@ -8,6 +8,15 @@ import {
   type EmulatorFaults,
 } from '@cesce-connect/sandbox';
 import { GENERATED, generateOdooDataset, startOdooEmulator, writeOdooDataset } from '@cesce-connect/connector-odoo/testing';
+import {
+  parsePitfallWords,
+  SAP_DEMO_USER,
+  SOAP_ERP_EMULATOR_PRESETS,
+  SOAP_ERP_PITFALLS,
+  startSoapErpEmulator,
+  type SoapErpEmulatorOptions,
+  type SoapErpEmulatorPreset,
+} from '@cesce-connect/connector-soap-erp/testing';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -134,10 +143,32 @@ async function odooEmulatorOptions(o: OdooEmulateFlags): Promise<Parameters<type
   }
 }
 
+interface SoapErpEmulateFlags {
+  preset?: string;
+  data?: string;
+  host: string;
+  port: string;
+  pitfall: string[];
+}
+
+/** The SOAP ERP emulator options from the flags, or the message that explains a bad flag. */
+function soapErpEmulatorOptions(o: SoapErpEmulateFlags): SoapErpEmulatorOptions | string {
+  if (!o.preset || !(SOAP_ERP_EMULATOR_PRESETS as readonly string[]).includes(o.preset)) {
+    return `--preset must be ${SOAP_ERP_EMULATOR_PRESETS.join(' or ')}${o.preset ? `, not '${o.preset}'` : ''}`;
+  }
+  if (!o.data) return `give --data <file>: a dataset in the ${o.preset} emulator's format (see packages/connector-soap-erp/README.md)`;
+  try {
+    const pitfalls = o.pitfall.length > 0 ? parsePitfallWords(o.pitfall) : undefined;
+    return { preset: o.preset as SoapErpEmulatorPreset, dataFile: o.data, host: o.host, port: parsePort(o.port), ...(pitfalls ? { pitfalls } : {}) };
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export function registerEmulate(program: Command): void {
   const emulate = program
     .command('emulate')
-    .description('Run a local emulator (Cesce API or Odoo) on 127.0.0.1; prints its base URL on the first line');
+    .description('Run a local emulator (Cesce API, Odoo, or a SOAP ERP) on 127.0.0.1; prints its base URL on the first line');
 
   emulate
     .command('cesce')
@@ -207,5 +238,44 @@ Examples:
         return;
       }
       await serve(() => startOdooEmulator(options), 'odoo');
+    });
+
+  emulate
+    .command('soap-erp')
+    .description('Emulate a SOAP ERP: SAP BAPIs over SOAMANAGER (sap-bapi) or Dynamics NAV/Business Central page services (dynamics-nav), over a dataset file')
+    .option('--preset <preset>', `the ERP to emulate: ${SOAP_ERP_EMULATOR_PRESETS.join(' | ')}`)
+    .option('--data <file>', 'dataset file in the preset\'s format (packages/connector-soap-erp/README.md)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 = a free one)', '0')
+    .option('--pitfall <name...>', 'switch on a pitfall of real installations (repeatable; NAME, NAME=a,b or returnError=OPERATION:message)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .addHelpText(
+      'after',
+      `
+The first stdout line is the base URL: the connection's baseUrl for the preset (sap-bapi: services at
+{{baseUrl}}/sap/bc/srt/rfc/sap/<service>/<client>/<service>/<binding>; dynamics-nav: the company's
+web-service root, pages at {{baseUrl}}/Page/<Name>).
+
+Credentials are the dataset's users. The demo datasets:
+  sap-bapi      examples/demo/sap-dataset.json   basic auth ${SAP_DEMO_USER.username} / ${SAP_DEMO_USER.password}
+  dynamics-nav  examples/demo/nav-dataset.json   user CESCE-BOT / demo-nav-password (auth mode set in the dataset)
+
+Pitfalls (also the dataset's "pitfalls" key):
+  sap-bapi      ${SOAP_ERP_PITFALLS['sap-bapi'].join(', ')}
+  dynamics-nav  ${SOAP_ERP_PITFALLS['dynamics-nav'].join(', ')}
+
+Examples:
+  $ cesce emulate soap-erp --preset sap-bapi --data examples/demo/sap-dataset.json
+  $ cesce emulate soap-erp --preset sap-bapi --data examples/demo/sap-dataset.json --pitfall latin1 --pitfall soap12
+  $ cesce emulate soap-erp --preset sap-bapi --data examples/demo/sap-dataset.json --pitfall nilDueDate=0090000001
+  $ cesce emulate soap-erp --preset sap-bapi --data examples/demo/sap-dataset.json --pitfall "returnError=BAPI_BILLINGDOC_GETLIST:No authorization"`,
+    )
+    .action(async (o: SoapErpEmulateFlags) => {
+      const options = soapErpEmulatorOptions(o);
+      if (typeof options === 'string') {
+        process.stderr.write(`cesce emulate soap-erp: ${options}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await serve(() => startSoapErpEmulator(options), 'soap-erp');
     });
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CesceClient } from '@cesce-connect/core';
-import { createOdooSource } from '@cesce-connect/connector-odoo';
+import { CesceClient, type ErpSource } from '@cesce-connect/core';
 import { exitCodeFor, formatReport, Ledger, runSync, type ProgressEvent } from '@cesce-connect/sync';
 import { loadConfig, secretsOf } from '../config.js';
+import { sourceFromConfig } from '../erp-source.js';
 import { createProgress, printFatal } from '../output.js';
 
 const PHASES: Record<ProgressEvent['phase'], string> = {
@@ -69,9 +69,17 @@ Config file (JSON; values may reference the environment as "env:NAME"):
                "clientSecret": "env:CESCE_CLIENT_SECRET",
                "username": "PRE/PRO only", "password": "env:CESCE_PASSWORD" },
     "odoo":  { "url": "https://erp.example.com", "database": "db", "username": "cesce-bot",
-               "password": "env:ODOO_API_KEY", "companyId": 1 },
+               "password": "env:ODOO_API_KEY", "companyId": 1,
+               "protocol": "auto", "fieldsPreset": "x_cesce", "writeNativeCreditLimit": false },
     "sync":  { "ledger": ".cesce/ledger.sqlite", "concurrency": 4, "fromDate": "2026-01-01" }
   }
+  The ERP section is either "odoo" (run \`cesce odoo setup\` once first) or "soapErp" for SAP BAPIs,
+  Dynamics NAV/BC pages or any SOAP ERP with a profile:
+    "soapErp": { "profile": "sap-bapi | dynamics-nav | my-profile.yaml",
+                 "baseUrl": "https://sap.example.com:44300",
+                 "auth": { "type": "basic", "username": "CESCE_RFC", "password": "env:SAP_PASSWORD" },
+                 "company": { "id": "1000", "name": "Industrias Demo Levante SL", "currency": "EUR" } }
+  (auth types: none, basic, wsse, ntlm, bearer, certificate; see packages/connector-soap-erp/README.md)
 
 The ledger remembers what was declared: keep it, one per Cesce environment. A new ledger first
 records the sales Cesce already holds instead of declaring them again.
@@ -97,7 +105,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
   const json = flags.json ?? false;
   let secrets: string[] = [];
   let ledger: Ledger | undefined;
-  let source: ReturnType<typeof createOdooSource> | undefined;
+  let source: ErpSource | undefined;
   const progress = createProgress(!json && process.stderr.isTTY === true);
   // Ctrl-C or a stop from a scheduler: leave cleanly. Items in flight stay `sending` in the ledger
   // and are looked up at Cesce by the next run before anything is sent again.
@@ -136,7 +144,7 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
       scope: config.cesce.scope,
       timeoutMs: config.cesce.timeoutMs,
     });
-    source = createOdooSource(config.odoo);
+    source = sourceFromConfig(config);
     ledger = new Ledger(flags.ledger ? resolve(flags.ledger) : config.sync.ledger, { readonly: flags.dryRun ?? false });
     if (flags.forceUnlock) ledger.forceUnlock();
     const report = await runSync({

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -9,9 +9,12 @@ import { profileSchema, type SoapErpProfile } from './schema.js';
 export const PRESETS = ['sap-bapi', 'dynamics-nav'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-/** Directory of the shipped preset files (next to `dist/` in the package). */
+/** Directory of the shipped preset files (next to `dist/` in the package; `src/profile/` when run from source). */
 export function presetsDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'presets');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const fromDist = join(here, '..', 'presets');
+  const fromSource = join(here, '..', '..', 'presets');
+  return existsSync(fromDist) || !existsSync(fromSource) ? fromDist : fromSource;
 }
 
 export interface LoadedProfile {

@@ -41,6 +41,15 @@ export const transformSchema = z.union([
   z.object({ default: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
   z
     .object({
+      /**
+       * Add the whole number of days read at this path (in the same record context) to a date
+       * already parsed to `YYYY-MM-DD`, e.g. SAP's baseline date `BLINE_DATE` + `NETTERMS` = net due date.
+       */
+      addDays: path,
+    })
+    .strict(),
+  z
+    .object({
       /** Read a boolean: values listed in `true` are true, in `false` false; anything else fails. */
       bool: z.object({ true: z.array(z.string()), false: z.array(z.string()) }).strict(),
     })
@@ -148,6 +157,8 @@ const operationSchema = z
   .strict();
 
 const listSchema = operationSchema.extend({
+  /** How records of this list are named in messages, e.g. `billing document` (default: customer, invoice, credit note, open item). */
+  label: z.string().min(1).optional(),
   /** Path to the records in the answer (normalised to an array; missing = no records). */
   recordsPath: path,
   paging: pagingSchema.default({ type: 'none' }),
@@ -205,6 +216,14 @@ const documentFields = z
   })
   .strict();
 
+/** Accounts-receivable items joined to documents for the due date. */
+const itemListSchema = listSchema
+  .extend({
+    join: z.object({ documentKey: fieldMapSchema, itemKey: fieldMapSchema }).strict(),
+    fields: z.object({ dueDate: fieldMapSchema.optional(), openAmount: fieldMapSchema.optional() }).strict(),
+  })
+  .strict();
+
 const documentListSchema = listSchema
   .extend({
     fields: documentFields,
@@ -240,13 +259,12 @@ export const profileSchema = z
      * Open items joined to documents for the due date (SAP: the SD billing document has no due
      * date; the FI open item has it). `documentKey`/`itemKey` name the join values.
      */
-    openItems: listSchema
-      .extend({
-        join: z.object({ documentKey: fieldMapSchema, itemKey: fieldMapSchema }).strict(),
-        fields: z.object({ dueDate: fieldMapSchema.optional(), openAmount: fieldMapSchema.optional() }).strict(),
-      })
-      .strict()
-      .optional(),
+    openItems: itemListSchema.optional(),
+    /**
+     * Cleared (paid) items, joined like `openItems` when a document has no open item any more
+     * (SAP: BAPI_AR_ACC_GETBALANCEDITEMS; an invoice paid before it is declared is still a sale).
+     */
+    clearedItems: itemListSchema.optional(),
     /** Incremental reads: how `{{since}}` is written and its value on a first (full) run. */
     incremental: z.object({ sinceFormat: z.enum(['YYYY-MM-DD', 'YYYYMMDD', 'datetime']).default('YYYY-MM-DD'), fullSince: z.string() }).strict().optional(),
   })
