@@ -97,6 +97,19 @@ describe('connect', () => {
     expect(err.message).toContain("field 'x_cesce_status' (odoo.fields.requestedLimit) on model res.partner is of type char; expected float or monetary or integer");
   });
 
+  test("Odoo's own fields are refused as write-back targets (a slip would overwrite names, VATs, invoice numbers)", async () => {
+    const err = await failure(source({ fields: { classificationStatus: 'name', endorsementNo: 'vat', saleReference: 'name', saleState: 'ref' } }).connect());
+    expect(err.kind).toBe('validation');
+    for (const [field, key, model] of [
+      ['name', 'classificationStatus', 'res.partner'],
+      ['vat', 'endorsementNo', 'res.partner'],
+      ['name', 'saleReference', 'account.move'],
+      ['ref', 'saleState', 'account.move'],
+    ]) {
+      expect(err.message).toContain(`field '${field}' (odoo.fields.${key}) on model ${model} is one of Odoo's own fields`);
+    }
+  });
+
   test.each([
     [{ companyId: 0 }, 'companyId'],
     [{ pageSize: -1 }, 'pageSize'],
@@ -316,7 +329,8 @@ describe('protocols and companies', () => {
         }
         await collect(s.debtors());
         expect((await collect(s.documentsByIds(['101', '110']))).map((d) => d.erpId)).toEqual([companyId === 1 ? '101' : '110']);
-        const objectCalls = emu.calls.filter((c) => c.service === 'object' && c.method !== 'context_get');
+        // Authentication (whose key is this, and its login) happens before any company is chosen.
+        const objectCalls = emu.calls.filter((c) => c.service === 'object' && c.method !== 'context_get' && !(c.model === 'res.users' && c.method === 'read'));
         expect(objectCalls.length).toBeGreaterThan(5);
         for (const c of objectCalls) {
           expect(c.protocol).toBe(protocol === 'auto' ? 'json2' : protocol);

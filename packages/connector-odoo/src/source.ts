@@ -29,6 +29,9 @@ import { normalizeOdooUrl } from './transport/xmlrpc-transport.js';
 import type { OdooKwargs, OdooProtocol, OdooTransport, OdooVersionInfo, XmlRpcValue } from './transport/types.js';
 
 type Domain = XmlRpcValue[];
+/** Fields of modules the connector may write besides custom x_ fields (OCA partner_risk_insurance). */
+const OCA_WRITABLE = ['insurance_credit_limit', 'risk_insurance_code'] as const;
+
 const PROTOCOL_NAMES = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' } as const;
 
 /** How many recently read invoice names are kept to resolve credit-note origins without a call. */
@@ -241,6 +244,14 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
     for (const spec of FIELD_SPECS) {
       const have = spec.model === 'res.partner' ? partner : move;
       const name = fields[spec.key];
+      // Written fields must be custom (x_…) or the OCA module's: a slip such as saleReference: 'name'
+      // would overwrite invoice numbers, VATs or names.
+      if (spec.key !== 'requestedLimit' && !name.startsWith('x_') && !(OCA_WRITABLE as readonly string[]).includes(name)) {
+        problems.push(
+          `field '${name}' (odoo.fields.${spec.key}) on model ${spec.model} is one of Odoo's own fields: the connector writes into it, so it must be a custom field (x_…) or the OCA module's (${OCA_WRITABLE.join(', ')})`,
+        );
+        continue;
+      }
       const def = have[name];
       if (!def) {
         // A module's field (not x_…) is the module's to provide; it was reported above for the OCA preset.

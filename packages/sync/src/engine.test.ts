@@ -275,6 +275,23 @@ describe('runSync against the Cesce emulator', () => {
     expect(ledger.get(itemKey(CONTRACT, 'invoice', '101'))?.writtenBack).toBe(true);
   });
 
+  it('stops writing back after 3 failures in a row when the ERP does not answer, and writes the rest next run', async () => {
+    const source = scenario();
+    source.unreachable = true;
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(source.writeAttempts).toBe(3);
+    expect(first.writeBack.errors.at(-1)).toEqual({ erpRef: 'write-back', message: expect.stringContaining('stopped after 3 failures in a row') });
+    expect(exitCodeFor(first)).toBe(2);
+    source.unreachable = false;
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.salesDeclared).toBe(0);
+    expect(second.writeBack.errors).toEqual([]);
+    // Declarations and the rejection note of the first run, all written now.
+    expect(second.writeBack.invoices).toBeGreaterThanOrEqual(first.salesDeclared + first.creditNotesDeclared);
+    // More than 3 writes were due: the first run really stopped early.
+    expect(second.writeBack.invoices + second.writeBack.partners).toBeGreaterThan(3);
+  });
+
   it('records a failure when Cesce is unreachable and reconciles it on the next run', async () => {
     const source = scenario();
     const url = emulator.url;
@@ -392,6 +409,7 @@ describe('documents that must not be declared as they are', () => {
       creditNote('220', '1', invoice('999', '1'), {}), // origin is not a posted invoice of the company
       creditNote('221', '3', inv1), // origin belongs to customer 1
       creditNote('222', '1', inv1, { total: { currency: 'EUR', amount: '1100.00' } }), // 121 + 1100 > 1210
+      creditNote('223', '1', inv1, { invoiceDate: '2026-09-01', total: { currency: 'EUR', amount: '1.00' } }), // before its invoice
     );
     const report = await runSync({ source, client: cesce(), ledger });
     const skipped = Object.fromEntries(report.skipped.map((s) => [s.erpRef, [s.field, s.reason]]));
@@ -400,6 +418,7 @@ describe('documents that must not be declared as they are', () => {
     expect(skipped['account.move,220 RINV/2026/00220']).toEqual(['reversed_entry_id', 'its origin INV/2026/00999 is not a posted customer invoice of this company']);
     expect(skipped['account.move,221 RINV/2026/00221']![1]).toMatch(/belongs to another customer \(res\.partner,1 /);
     expect(skipped['account.move,222 RINV/2026/00222']![1]).toMatch(/would credit 1221\.00 EUR in all, more than its invoice INV\/2026\/00101 \(1210\.00\)/);
+    expect(skipped['account.move,223 RINV/2026/00223']).toEqual(['invoiceDate', expect.stringMatching(/is dated 2026-09-01, before its invoice INV\/2026\/00101 \(2026-10-01\)/)]);
     expect(report.salesDeclared).toBe(3);
     expect(report.creditNotesDeclared).toBe(1);
   });
@@ -666,6 +685,19 @@ describe('incremental runs', () => {
     expect(third.read.stored).toEqual({ updatedAt: at(3), erpId: '103' }); // never moved back by the overlap
     const numbers = (await salesAtCesce()).map((s) => s.invoiceNo);
     expect(numbers.sort()).toEqual(['INV/2026/00101', 'INV/2026/00102', 'INV/2026/00103', 'INV/2026/00104']);
+  });
+
+  it('does not let a document stamped in the future become the watermark, and says so', async () => {
+    const source = incrementalSource([classified()], [invoice('101', '1', { updatedAt: at(1) }), invoice('102', '1', { updatedAt: '2099-01-01 00:00:00' })]);
+    const first = await runSync({ source, client: cesce(), ledger });
+    expect(first.salesDeclared).toBe(2);
+    expect(first.read.stored).toEqual({ updatedAt: at(1), erpId: '101' });
+    expect(first.warnings).toContainEqual(expect.objectContaining({ erpRef: expect.stringContaining('account.move,102'), field: 'updatedAt', message: expect.stringContaining('in the future') }));
+    // An invoice created afterwards, stamped now: the next incremental run must see it.
+    source.documentList.push(invoice('103', '1', { updatedAt: at(3) }));
+    const second = await runSync({ source, client: cesce(), ledger });
+    expect(second.mode).toBe('incremental');
+    expect(second.salesDeclared).toBe(1);
   });
 
   it('declares a document that waited for its customer’s classification once Cesce classifies it, though it never changed', async () => {

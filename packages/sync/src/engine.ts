@@ -4,6 +4,7 @@ import {
   CesceAuthError,
   CesceConnectError,
   CesceResponseError,
+  ErpError,
   abs,
   addDecimal,
   compareDecimal,
@@ -296,6 +297,13 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   report.mode = read.summary.mode;
   report.read = read.summary;
   const documents = read.documents;
+  for (const doc of read.future) {
+    warn({
+      erpRef: doc.ref,
+      field: 'updatedAt',
+      message: `is stamped ${doc.updatedAt}, in the future of this machine's clock: the incremental watermark ignores it (check the ERP server's clock, or the record's last-modified date)`,
+    });
+  }
   const incremental = read.summary.mode === 'incremental';
   if (!dryRun && read.scope) {
     ledger.recordRead(contractNo, read.scope, { read: documents.map((d) => d.erpId), gone: read.gone, full: !incremental, watermark: read.watermark, fromDate: options.fromDate ?? null });
@@ -594,14 +602,19 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // 6. Credit notes, each only after the invoice it corrects has been declared, on the same
   // customer, and never crediting more than the invoice. Origins and earlier credits come from the
   // ledger too, so documents before sync.fromDate still count.
-  const declaredInvoices = new Map<string, { number: string; debtorErpId: string | null; total: Money }>();
+  const declaredInvoices = new Map<string, { number: string; debtorErpId: string | null; total: Money; invoiceDate: string | null }>();
   const credited = new Map<string, string>(); // `${endorsementNo}|${invoiceNo}` → amount credited so far
   for (const item of ledger.inState(contractNo, 'declared')) {
-    const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; currencyCode?: string; originalInvoiceNo?: string };
+    const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; currencyCode?: string; originalInvoiceNo?: string; invoiceDate?: string };
     if (!body.amount || !body.currencyCode) continue;
     const amount = abs(fromCesceDecimal(body.amount));
     if (item.kind === 'invoice') {
-      declaredInvoices.set(item.erpId, { number: item.invoiceNo ?? '', debtorErpId: item.debtorErpId, total: { currency: body.currencyCode, amount } });
+      declaredInvoices.set(item.erpId, {
+        number: item.invoiceNo ?? '',
+        debtorErpId: item.debtorErpId,
+        total: { currency: body.currencyCode, amount },
+        invoiceDate: body.invoiceDate ? fromCesceDate(body.invoiceDate) : null,
+      });
     } else if (item.kind === 'credit_note' && body.originalInvoiceNo) {
       const key = `${item.endorsementNo}|${body.originalInvoiceNo}`;
       credited.set(key, addDecimal(credited.get(key) ?? '0', amount));
@@ -620,10 +633,22 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     }
     const originId = doc.originErpId;
     const fromErp = docsById.get(originId);
-    const originDoc = fromErp?.kind === 'invoice' ? { number: fromErp.number, debtorErpId: fromErp.debtorErpId, total: fromErp.total } : declaredInvoices.get(originId);
+    const originDoc =
+      fromErp?.kind === 'invoice'
+        ? { number: fromErp.number, debtorErpId: fromErp.debtorErpId, total: fromErp.total, invoiceDate: fromErp.invoiceDate }
+        : declaredInvoices.get(originId);
     const originName = doc.originNumber && doc.originNumber !== '/' ? doc.originNumber : `account.move,${originId}`;
     if (!originDoc) {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin ${originName} is not a posted customer invoice of this company`, field: 'reversed_entry_id' });
+      continue;
+    }
+    if (originDoc.invoiceDate && doc.invoiceDate < originDoc.invoiceDate) {
+      skip({
+        kind: 'credit_note',
+        erpRef: doc.ref,
+        reason: `is dated ${doc.invoiceDate}, before its invoice ${originDoc.number} (${originDoc.invoiceDate}): a credit note follows the sale it corrects; correct its date`,
+        field: 'invoiceDate',
+      });
       continue;
     }
     if (originDoc.debtorErpId !== null && originDoc.debtorErpId !== doc.debtorErpId) {
@@ -686,16 +711,37 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // A source that cannot write back (capabilities.writeBack false) settles each write without a call.
   const writesBack = source.capabilities?.writeBack !== false;
   const count = writesBack ? 1 : 0;
+  // When the ERP stops answering, stop writing after a few failures in a row instead of waiting out
+  // a timeout per record: everything left stays queued for the next run.
+  const maxErpFailures = 3;
+  let erpFailures = 0;
+  let erpDown = false;
+  const write = async (erpRef: string, action: () => Promise<void>, done: () => void): Promise<void> => {
+    if (erpDown) return;
+    try {
+      if (writesBack) await action();
+      done();
+      erpFailures = 0;
+    } catch (error) {
+      report.writeBack.errors.push({ erpRef, message: describeError(error) });
+      const unreachable = error instanceof ErpError && (error.kind === 'transport' || error.kind === 'timeout');
+      erpFailures = unreachable ? erpFailures + 1 : 0;
+      if (erpFailures >= maxErpFailures) {
+        erpDown = true;
+        report.writeBack.errors.push({
+          erpRef: 'write-back',
+          message: `stopped after ${maxErpFailures} failures in a row reaching the ERP; what is left stays queued and is written by the next run`,
+        });
+      }
+    }
+  };
   if (!dryRun) {
     for (const { key, hash, update } of ledger.pendingWrites(writePrefix)) {
       const u = update as ClassificationWriteBack;
-      try {
-        if (writesBack) await source.writeClassification(u);
+      await write(debtors.get(u.debtorErpId)?.ref ?? `customer ${u.debtorErpId}`, () => source.writeClassification(u), () => {
         ledger.recordWritten(key, hash);
         report.writeBack.partners += count;
-      } catch (error) {
-        report.writeBack.errors.push({ erpRef: debtors.get(u.debtorErpId)?.ref ?? `customer ${u.debtorErpId}`, message: describeError(error) });
-      }
+      });
     }
     // Rejections of sales, queued when Cesce refused them (this run or an earlier one whose write failed).
     for (const { key, hash, update } of ledger.pendingWrites(`sale:${contractNo}:`)) {
@@ -705,23 +751,17 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         ledger.dropWrite(key); // declared since: the declaration is written instead
         continue;
       }
-      try {
-        if (writesBack) await source.writeSale(u);
+      await write(item.erpRef, () => source.writeSale(u), () => {
         ledger.recordWritten(key, hash);
         report.writeBack.invoices += count;
-      } catch (error) {
-        report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
-      }
+      });
     }
     let written = 0;
     for (const item of toWriteBack) {
-      try {
-        if (writesBack) await source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! });
+      await write(item.erpRef, () => source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! }), () => {
         ledger.markWrittenBack(item.key);
         report.writeBack.invoices += count;
-      } catch (error) {
-        report.writeBack.errors.push({ erpRef: item.erpRef, message: describeError(error) });
-      }
+      });
       progress({ phase: 'write-back', done: ++written, total: toWriteBack.length });
     }
   }
@@ -745,7 +785,20 @@ interface DocumentsRead {
   watermark: ChangeWatermark | null;
   /** The watermark stored by an earlier run. */
   previous: ChangeWatermark | null;
+  /** Documents stamped in the future of this machine's clock: they do not move the watermark. */
+  future: SaleDocument[];
   summary: ReadSummary;
+}
+
+/** How far an ERP's change stamps may run ahead of this machine's clock before they are distrusted. */
+const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+/** Milliseconds of an ERP change stamp (`YYYY-MM-DD HH:MM:SS`, UTC when it names no zone), or null. */
+function stampMs(stamp: string): number | null {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(stamp.trim());
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${m[3] ?? 'Z'}`);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 /**
@@ -778,8 +831,14 @@ async function readDocuments(options: SyncOptions, contractNo: string, unsettled
 
   const read = new Map<string, SaleDocument>();
   let watermark: ChangeWatermark | null = null;
+  // A stamp in the future (a skewed server clock, an import) must not become the watermark: every
+  // later run would read only changes after it and miss everything new until then.
+  const latest = Date.now() + FUTURE_TOLERANCE_MS;
+  const future: SaleDocument[] = [];
   for await (const doc of source.documents({ fromDate: options.fromDate, ...(changedSince ? { changedSince } : {}) })) {
-    if (doc.updatedAt !== null) {
+    const ms = doc.updatedAt === null ? null : stampMs(doc.updatedAt);
+    if (ms !== null && ms > latest) future.push(doc);
+    else if (doc.updatedAt !== null) {
       const at = { updatedAt: doc.updatedAt, erpId: doc.erpId };
       if (!watermark || compareWatermarks(at, watermark) > 0) watermark = at;
     }
@@ -819,6 +878,7 @@ async function readDocuments(options: SyncOptions, contractNo: string, unsettled
     scope,
     watermark,
     previous,
+    future,
     summary: { mode: changedSince ? 'incremental' : 'full', fullReason, changedSince, reopened, stored: null },
   };
 }

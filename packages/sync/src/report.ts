@@ -130,7 +130,14 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-/** A plain-text summary table with every skipped, rejected and failed item and its reason. */
+/** How many reasons, and documents per reason, the text report lists under "Skipped". */
+const MAX_SKIPPED_REASONS = 100;
+const MAX_REFS_PER_REASON = 20;
+
+/**
+ * A plain-text summary table with every rejected and failed item and its reason, and the skipped
+ * items grouped by reason (the first 100 reasons, 20 documents each; `--json` has them all).
+ */
 export function formatReport(r: SyncReport): string {
   const lines: string[] = [];
   const title = r.dryRun ? 'cesce sync (dry run: nothing sent)' : 'cesce sync';
@@ -181,12 +188,28 @@ export function formatReport(r: SyncReport): string {
   }
   if (r.skipped.length > 0) {
     // Items with the same reason (same customer, same cause) are listed together under it.
+    // Bounded so a large first run stays readable: the JSON report (--json) has every item.
     const groups = new Map<string, string[]>();
-    for (const s of r.skipped) groups.set(s.reason, [...(groups.get(s.reason) ?? []), s.erpRef]);
+    for (const s of r.skipped) {
+      const refs = groups.get(s.reason);
+      if (refs) refs.push(s.erpRef);
+      else groups.set(s.reason, [s.erpRef]);
+    }
     lines.push('', `Skipped (${r.skipped.length}), by reason:`);
+    let shown = 0;
     for (const [reason, refs] of groups) {
+      if (shown === MAX_SKIPPED_REASONS) {
+        const rest = [...groups.values()].slice(shown).reduce((n, g) => n + g.length, 0);
+        lines.push(`  … ${groups.size - shown} more reasons (${rest} items): see --json`);
+        break;
+      }
+      shown += 1;
       if (refs.length === 1) lines.push(`  ${refs[0]}: ${reason}`);
-      else lines.push(`  ${reason}: ${refs.length} items`, ...wrap(refs, 96).map((l) => `    ${l}`));
+      else {
+        const listed = refs.slice(0, MAX_REFS_PER_REASON);
+        const more = refs.length - listed.length;
+        lines.push(`  ${reason}: ${refs.length} items`, ...wrap(more > 0 ? [...listed, `… and ${more} more`] : listed, 96).map((l) => `    ${l}`));
+      }
     }
   }
   if (r.warnings.length > 0) {

@@ -221,7 +221,10 @@ Examples:
       `
 Give either --data or --generate. A generated database has Spanish and EU customers (valid NIF/CIF/VAT),
 invoice addresses, archived customers, credit notes (most linked to their invoice), foreign currencies
-and two companies. Log in with database "${GENERATED.database}", user "${GENERATED.login}", password or API key "${GENERATED.password}".
+and two companies. Log in with database "${GENERATED.database}", user "${GENERATED.login}", password or API key "${GENERATED.password}",
+companyId 1 (company 2 holds about a fifth of the invoices). It is a fresh Odoo, as of 2026-11-30: run
+\`cesce odoo setup\` against it first, and set x_cesce_requested_limit > 0 on the customers to classify
+(none is flagged, and the Cesce emulator's demo data knows none of these customers).
 
 Examples:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json

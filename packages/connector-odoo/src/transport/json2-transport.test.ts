@@ -54,6 +54,21 @@ describe('namedArguments', () => {
 });
 
 describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
+  test("an API key of another user than the configured one is refused, as a login would be", async () => {
+    const err = await failure(new OdooJson2Transport(options({ username: 'someone-else' })).authenticate());
+    expect(err.kind).toBe('access-denied');
+    expect(err.message).toContain(`belongs to user ${FIXTURE.login}, not to the configured user someone-else`);
+    expectNoSecret(err, SECRETS);
+  });
+
+  test('a key with an invisible character pasted in says so before any request', async () => {
+    emulator.calls.length = 0;
+    const err = await failure(new OdooJson2Transport(options({ password: `${FIXTURE.apiKey}\u200b` })).authenticate());
+    expect(err.kind).toBe('access-denied');
+    expect(err.message).toContain(`has a character that cannot be sent (position ${FIXTURE.apiKey.length + 1})`);
+    expect(emulator.calls).toEqual([]);
+  });
+
   test('reads /web/version, learns its uid from context_get and calls methods with named arguments', async () => {
     const t = new OdooJson2Transport(options());
     expect(await t.version()).toEqual({ serverVersion: '19.0', serverVersionInfo: [19, 0, 0, 'final', 0, ''], serverSerie: '19.0', protocolVersion: 1, major: 19 });
@@ -67,6 +82,8 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
     expect(await t.executeKw('res.partner', 'search', [[['vat', '=', 'A28123453']]], { limit: 1 })).toEqual([13]);
     expect(emulator.calls).toEqual([
       { service: 'object', method: 'context_get', model: 'res.users', args: [], kwargs: {}, protocol: 'json2' },
+      // The key must belong to the configured user.
+      { service: 'object', method: 'read', model: 'res.users', args: [], kwargs: { ids: [2], fields: ['login'] }, protocol: 'json2' },
       { service: 'object', method: 'read', model: 'res.partner', args: [], kwargs: { ids: [10, 13], fields: ['name', 'country_id'] }, protocol: 'json2' },
       { service: 'object', method: 'search', model: 'res.partner', args: [], kwargs: { domain: [['vat', '=', 'A28123453']], limit: 1 }, protocol: 'json2' },
     ]);

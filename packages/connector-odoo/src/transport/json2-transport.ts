@@ -91,12 +91,26 @@ export class OdooJson2Transport implements OdooTransport {
 
   /** JSON-2 has no login: `res.users/context_get` tells whose API key this is. */
   async authenticate(): Promise<number> {
+    // A key pasted with an invisible or non-Latin-1 character cannot travel in a header at all.
+    const bad = [...this.#apiKey].findIndex((ch) => ch < ' ' || ch > '~');
+    if (bad >= 0) {
+      throw new ErpError('odoo', 'access-denied', `The Odoo API key for user ${this.username} has a character that cannot be sent (position ${bad + 1}): copy the key again, without spaces or invisible characters`);
+    }
     const context = await this.#post('res.users', 'context_get', {});
     const uid = context && typeof context === 'object' ? (context as { uid?: unknown }).uid : undefined;
     if (typeof uid !== 'number' || !Number.isInteger(uid) || uid <= 0) {
       throw protocolError(this.#ctx(this.#endpoint('res.users', 'context_get'), 'res.users.context_get'), 'the answer has no uid');
     }
+    // The key names the user; make sure it is the configured one, as XML-RPC/JSON-RPC logins do
+    // (a key of an admin would otherwise write as the admin).
     this.#uid = uid;
+    const [user] = (await this.#post('res.users', 'read', { ids: [uid], fields: ['login'] })) as { login?: unknown }[];
+    if (typeof user?.login === 'string' && user.login !== this.username) {
+      this.#uid = null;
+      throw new ErpError('odoo', 'access-denied', `The Odoo API key belongs to user ${user.login}, not to the configured user ${this.username} (database ${this.database} at ${this.url})`, {
+        hint: 'Use an API key of the configured user (a dedicated bot user), or set odoo.username to the key\'s user.',
+      });
+    }
     return uid;
   }
 
@@ -129,7 +143,7 @@ export class OdooJson2Transport implements OdooTransport {
     if (status === 401) {
       const said = redact(typeof error.message === 'string' ? error.message : 'Unauthorized', [this.#apiKey]) as string;
       throw new ErpError('odoo', 'access-denied', `Odoo refused the API key of user ${this.username} on database ${this.database} at ${endpoint} (${said})`, {
-        hint: 'JSON-2 (Odoo 19+) accepts API keys only, not passwords: create one under Preferences → Account Security; keys expire.',
+        hint: "JSON-2 (Odoo 19+) accepts API keys only, not passwords: create one under Preferences → Account Security (keys expire), or set odoo.protocol to 'jsonrpc' to use a password (deprecated on 19).",
       });
     }
     // A 403 is an access error whatever exception produced it.

@@ -1,3 +1,4 @@
+import { ErpError } from '@cesce-connect/core';
 import type {
   ClassificationWriteBack,
   Debtor,
@@ -30,6 +31,10 @@ export class MemorySource implements ErpSource {
   readonly classificationWrites: ClassificationWriteBack[] = [];
   readonly saleWrites: SaleWriteBack[] = [];
   failWritesFor = new Set<string>();
+  /** When set, every write fails as an ERP that does not answer (ErpError timeout). */
+  unreachable = false;
+  /** Write attempts, failed ones included. */
+  writeAttempts = 0;
   capabilities: ErpSourceCapabilities | undefined;
   /** The re-read window before the watermark (changes committed late by long transactions). */
   overlapSeconds = 0;
@@ -73,11 +78,15 @@ export class MemorySource implements ErpSource {
   }
 
   async writeClassification(update: ClassificationWriteBack): Promise<void> {
+    this.writeAttempts += 1;
+    if (this.unreachable) throw new ErpError('memory', 'timeout', `the ERP did not answer the write of partner ${update.debtorErpId}`);
     if (this.failWritesFor.has(update.debtorErpId)) throw new Error(`write refused for partner ${update.debtorErpId}`);
     this.classificationWrites.push(update);
   }
 
   async writeSale(update: SaleWriteBack): Promise<void> {
+    this.writeAttempts += 1;
+    if (this.unreachable) throw new ErpError('memory', 'timeout', `the ERP did not answer the write of move ${update.documentErpId}`);
     if (this.failWritesFor.has(update.documentErpId)) throw new Error(`write refused for move ${update.documentErpId}`);
     this.saleWrites.push(update);
   }
