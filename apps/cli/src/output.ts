@@ -21,7 +21,7 @@ export function printFatal(error: unknown, options: { json: boolean; secrets: re
   }
   const lines = [`cesce: ${d.message}`];
   if (d.hint) lines.push(`hint: ${d.hint}`);
-  if (error instanceof ConfigError) lines.push('The config file format is in `cesce sync --help` and the README.');
+  if (error instanceof ConfigError && error.name !== 'UsageError') lines.push('The config file format is in `cesce sync --help` and the README.');
   if (d.details) lines.push('', d.details);
   process.stderr.write(`${lines.join('\n')}\n`);
 }

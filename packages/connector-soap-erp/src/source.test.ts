@@ -9,6 +9,9 @@ import { createSoapErpSource } from './source.js';
 const CUSTOMERS = [
   { CUSTOMER: '0000001000', NAME: 'Construcciones Norte SL', COUNTRY: 'ESP', CITY: 'Bilbao' },
   { CUSTOMER: '0000001001', NAME: 'Sin NIF SA', COUNTRY: 'ES', CITY: 'Madrid' },
+  // Listed by GETLIST (all company codes) but not created in company code 1000: its detail and
+  // its open items are refused with RETURN errors, which must not stop the run.
+  { CUSTOMER: '0000001002', NAME: 'Otra Sociedad SL', COUNTRY: 'ES', CITY: 'Sevilla' },
 ];
 const DETAILS: Record<string, unknown> = {
   '0000001000': {
@@ -33,11 +36,15 @@ const BILLING = [
   { BILLINGDOC: '0090000009', SD_DOC_CAT: 'M', PAYER: '0000001001', BILL_DATE: '20260118', NET_VALUE: '300.00', CURRENCY: 'EUR', UPDATED: '2026-01-18' },
   { BILLINGDOC: '0090000007', SD_DOC_CAT: 'Z', PAYER: '0000001000', BILL_DATE: '20260116', DUE_DATE: '2026-02-16', NET_VALUE: '1.00', CURRENCY: 'EUR', UPDATED: '2026-01-16' },
   { BILLINGDOC: '0090000008', SD_DOC_CAT: 'M', PAYER: '0000001000', BILL_DATE: '20261340', DUE_DATE: '2026-02-16', NET_VALUE: '1,5', CURRENCY: 'JPY', UPDATED: '2026-01-17' },
+  { BILLINGDOC: '0090000011', SD_DOC_CAT: 'M', PAYER: '0000001002', BILL_DATE: '20260120', NET_VALUE: '10.00', CURRENCY: 'EUR', UPDATED: '2026-01-20' },
+  // Yen have no decimals: 1234.56 JPY is a data error, never silently 1235.
+  { BILLINGDOC: '0090000010', SD_DOC_CAT: 'M', PAYER: '0000001000', BILL_DATE: '20260119', DUE_DATE: '2026-02-19', NET_VALUE: '1234.56', CURRENCY: 'JPY', UPDATED: '2026-01-19' },
 ];
 const OPEN_ITEMS: Record<string, unknown> = {
   // A one-row table: a bare item.
   '0000001000': { LINEITEMS: { item: { BILL_DOC: '0090000001', NETDUEDATE: '20260204' } }, RETURN: null },
   '0000001001': { RETURN: { item: [{ TYPE: 'I', MESSAGE: 'no open items' }, { TYPE: 'W', MESSAGE: 'key date in the future' }] } },
+  '0000001002': { RETURN: { item: { TYPE: 'E', ID: 'F2', NUMBER: '165', MESSAGE: 'Customer 0000001002 has not been created for company code 1000' } } },
 };
 
 const CLEARED_ITEMS: Record<string, unknown> = {
@@ -193,6 +200,10 @@ describe('SOAP ERP source over a SOAP server', () => {
     expect(byId.get('1001')!.issues).toEqual([
       { record: 'test-sap customer 1001 Sin NIF SA', field: 'taxId (detail.CUSTOMERGENERALDETAIL.STCEG)', message: 'no tax id (VAT) is set', severity: 'blocking' },
     ]);
+    // The customer the ERP refuses to detail is blocked with the ERP's message; the run goes on.
+    expect(byId.get('1002')!.issues).toContainEqual(
+      expect.objectContaining({ field: 'detail (BAPI_CUSTOMER_GETDETAIL2)', severity: 'blocking', message: expect.stringContaining('the ERP refused its detail') }),
+    );
     const details = server.calls.filter((c) => c.operation === 'BAPI_CUSTOMER_GETDETAIL2').map((c) => c.args.CUSTOMERNO);
     expect(details).toEqual(expect.arrayContaining(['0000001000', '0000001001']));
   });
@@ -212,7 +223,19 @@ describe('SOAP ERP source over a SOAP server', () => {
   it('reads documents: open-item due dates, credit memos, ignored and cancelled ones, issues naming record and field', async () => {
     const docs = await all(source().documents());
     const byId = new Map<string, SaleDocument>(docs.map((d) => [d.erpId, d]));
-    expect([...byId.keys()].sort()).toEqual(['0090000001', '0090000002', '0090000003', '0090000006', '0090000007', '0090000008', '0090000009']);
+    expect([...byId.keys()].sort()).toEqual(['0090000001', '0090000002', '0090000003', '0090000006', '0090000007', '0090000008', '0090000009', '0090000010', '0090000011']);
+    expect(byId.get('0090000011')!.issues).toEqual([
+      {
+        record: 'test-sap billing document 0090000011',
+        field: expect.stringContaining('dueDate'),
+        message: expect.stringContaining("the ERP refused its customer's items: "),
+        severity: 'blocking',
+      },
+    ]);
+    expect(byId.get('0090000011')!.issues[0]!.message).toContain('has not been created for company code 1000');
+    expect(byId.get('0090000010')!.issues.map((i) => [i.field, i.message])).toEqual([
+      ['amount (NET_VALUE)', 'the total 1234.56 has more decimals than JPY allows (0): it would be rounded; correct it in the ERP'],
+    ]);
     expect(byId.get('0090000009')).toMatchObject({ dueDate: '2026-02-19', debtorErpId: '1001', issues: [] });
 
     expect(byId.get('0090000001')).toEqual({
@@ -245,20 +268,21 @@ describe('SOAP ERP source over a SOAP server', () => {
     ]);
     // Open items were read once per customer of the documents: the source's padded KUNNR and the mapped id.
     const oi = server.calls.filter((c) => c.operation === 'BAPI_AR_ACC_GETOPENITEMS').map((c) => [c.args.CUSTOMER, c.args.MAPPED, c.args.KEYDATE]);
-    expect(oi.slice(-2)).toEqual([
+    expect(oi.slice(-3)).toEqual([
       ['0000001000', '1000', '2026-03-01'],
       ['0000001001', '1001', '2026-03-01'],
+      ['0000001002', '1002', '2026-03-01'],
     ]);
-    // Cleared items only for customers with documents that no open item joins (both here), once each.
+    // Cleared items only for customers with documents that no open item joins (all three here), once each.
     const cleared = server.calls.filter((c) => c.operation === 'BAPI_AR_ACC_GETBALANCEDITEMS').map((c) => c.args.CUSTOMER);
-    expect(cleared.slice(-2)).toEqual(['0000001000', '0000001001']);
+    expect(cleared.slice(-3)).toEqual(['0000001000', '0000001001', '0000001002']);
   });
 
   it('filters by fromDate and reads incrementally from the watermark', async () => {
     const first = server.calls.length;
     const from = await all(source().documents({ fromDate: '2026-01-11' }));
     expect(server.calls.slice(first).find((c) => c.operation === 'BAPI_BILLINGDOC_GETLIST')!.args.CHANGED_SINCE).toBe('2000-01-01');
-    expect(from.map((d) => d.erpId).sort()).toEqual(['0090000003', '0090000006', '0090000007', '0090000008', '0090000009']);
+    expect(from.map((d) => d.erpId).sort()).toEqual(['0090000003', '0090000006', '0090000007', '0090000008', '0090000009', '0090000010', '0090000011']);
 
     const before = server.calls.length;
     const changed = await all(source().documents({ changedSince: { updatedAt: '2026-02-01', erpId: '0090000001' } }));

@@ -72,6 +72,9 @@ function truthy(value: unknown): boolean {
   return value === true || value === 1 || (typeof value === 'string' && /^(true|1|x|yes|y)$/i.test(value.trim()));
 }
 
+/** Key of a record context whose detail call the ERP refused (an application error). */
+const DETAIL_ERROR = '$detailError';
+
 export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
   const { profile: loaded, connection, company } = options;
   const profile = loaded.profile;
@@ -152,8 +155,15 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
   async function withDetail(key: ListKey, list: AnyList, record: unknown, values: TemplateValues): Promise<Record<string, unknown>> {
     const base = record && typeof record === 'object' && !Array.isArray(record) ? (record as Record<string, unknown>) : { $value: record };
     if (!list.detail) return { ...base };
-    const answer = await call(list.detail, { ...values, record: base }, where(key, list.detail, ' detail'));
-    return { ...base, detail: getPath(answer, list.detail.recordPath) ?? null };
+    try {
+      const answer = await call(list.detail, { ...values, record: base }, where(key, list.detail, ' detail'));
+      return { ...base, detail: getPath(answer, list.detail.recordPath) ?? null };
+    } catch (error) {
+      // One record the ERP refuses to detail (SAP: a customer not created in this company code)
+      // must not stop the run: the record carries the refusal and is blocked with it.
+      if (!(error instanceof SoapAppError)) throw error;
+      return { ...base, detail: null, [DETAIL_ERROR]: error.message };
+    }
   }
 
   // ---- customers ---------------------------------------------------------------------------
@@ -168,6 +178,8 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
     const ref = `${profile.name} ${label('customers', list)} ${erpId}${name ? ` ${name}` : ''}`;
     const issue = (field: keyof typeof f, message: string, severity: MappingIssue['severity'] = 'blocking') =>
       issues.push({ record: ref, field: fieldLabel(field, f[field] as FieldMap | undefined), message, severity });
+    const refused = ctx[DETAIL_ERROR];
+    if (typeof refused === 'string') issues.push({ record: ref, field: `detail (${list.detail?.operation ?? 'detail'})`, message: `the ERP refused its detail: ${refused}`, severity: 'blocking' });
     const get = (field: keyof typeof f, severity: MappingIssue['severity'] = 'warning'): unknown => {
       const r = readField(ctx, f[field] as FieldMap | undefined);
       if (r.ok) return r.value;
@@ -243,6 +255,7 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
     const list: ItemList | undefined = profile[key];
     const index = new Map<string, Record<string, unknown>>();
     const done = new Set<string>();
+    const refused = new Map<string, string>();
     let all = false;
     const read = async (values: TemplateValues) => {
       if (!list) return;
@@ -267,9 +280,18 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
         for (const [erpId, sourceId] of customers) {
           if (done.has(erpId)) continue;
           done.add(erpId);
-          await read({ ...baseValues(sinceValue(undefined)), customer: { erpId, sourceId: asText(sourceId) ?? erpId } });
+          try {
+            await read({ ...baseValues(sinceValue(undefined)), customer: { erpId, sourceId: asText(sourceId) ?? erpId } });
+          } catch (error) {
+            // One customer's items refused (SAP: not created in this company code): its documents
+            // lack a due date and say why; the other customers' go on.
+            if (!(error instanceof SoapAppError)) throw error;
+            refused.set(erpId, error.message);
+          }
         }
       },
+      /** Why the items of a customer could not be read (an application error), by mapped erpId. */
+      refused,
       find(ctx: unknown): Record<string, unknown> | undefined {
         if (!list) return undefined;
         const k = text(readField(ctx, list.join.documentKey));
@@ -282,7 +304,13 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
   type Joiner = ReturnType<typeof joiner>;
   type Joined = { item: Record<string, unknown>; list: ItemList; key: ItemKey };
 
-  function mapDocument(key: 'invoices' | 'creditNotes', list: DocumentList, ctx: Record<string, unknown>, joined: Joined | undefined): SaleDocument | null {
+  function mapDocument(
+    key: 'invoices' | 'creditNotes',
+    list: DocumentList,
+    ctx: Record<string, unknown>,
+    joined: Joined | undefined,
+    itemsRefused?: string,
+  ): SaleDocument | null {
     const f = list.fields;
     const erpId = text(readField(ctx, f.erpId));
     if (erpId === null) return null;
@@ -330,7 +358,17 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
     }
     if (dueDate === null && !issues.some((i) => i.field.startsWith('dueDate'))) {
       const joins = profile.openItems || profile.clearedItems;
-      issue('dueDate', joins ? `the document has no due date, and no ${profile.clearedItems ? 'open or cleared item' : 'open item'} joins it` : 'the document has no due date');
+      const items = profile.clearedItems ? 'open or cleared item' : 'open item';
+      issue(
+        'dueDate',
+        !joins
+          ? 'the document has no due date'
+          : joined
+            ? `the document has no due date, and its ${joined.key} has none either (${fieldSource(joined.list.fields.dueDate!)} is empty)`
+            : itemsRefused
+              ? `the document has no due date, and the ERP refused its customer's items: ${itemsRefused}`
+              : `the document has no due date, and no ${items} joins it`,
+      );
     } else if (dueDate && invoiceDate && dueDate < invoiceDate) {
       issue('dueDate', `the due date ${dueDate} is before the invoice date ${invoiceDate}`);
     }
@@ -347,7 +385,11 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
       if (!issues.some((i) => i.field.startsWith('amount'))) issue('amount', 'the document has no total');
     } else {
       try {
-        const signed = money(currency, parseDecimal(amountRaw), decimals).amount;
+        const parsed = parseDecimal(amountRaw);
+        const digits = (parsed.split('.')[1] ?? '').replace(/0+$/, '').length;
+        // Never round an amount silently: 1234.56 JPY is a data error, not 1235 JPY.
+        if (digits > decimals) issue('amount', `the total ${parsed} has more decimals than ${currency} allows (${decimals}): it would be rounded; correct it in the ERP`);
+        const signed = money(currency, parsed, decimals).amount;
         if (isZero(signed)) issue('amount', 'the total is zero: there is nothing to declare');
         else if (isNegative(signed) && kind === 'invoice') issue('amount', `the total ${signed} is negative: a refund must be a credit note`);
         total = money(currency, abs(signed), decimals);
@@ -410,7 +452,9 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
         : cleared
           ? { item: cleared, list: join.cleared.list!, key: 'clearedItems' }
           : undefined;
-      const doc = mapDocument(key, list, joined ? { ...c, openItem: joined.item } : c, joined);
+      const debtor = text(readField(c, list.fields.debtorErpId));
+      const refusal = joined || debtor === null ? undefined : (join.open.refused.get(debtor) ?? join.cleared.refused.get(debtor));
+      const doc = mapDocument(key, list, joined ? { ...c, openItem: joined.item } : c, joined, refusal);
       if (doc) docs.push(doc);
     }
     return docs;

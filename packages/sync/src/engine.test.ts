@@ -810,6 +810,16 @@ describe('incremental runs', () => {
   });
 });
 
+describe('what was read', () => {
+  it('counts the customers and documents read, and warns when a connector reads documents but no customers', async () => {
+    const source = new MemorySource([], [invoice('101', '1'), invoice('102', '1')]);
+    const report = await runSync({ source, client: cesce(), ledger, dryRun: true });
+    expect(report.read).toMatchObject({ debtors: 0, documents: 2 });
+    expect(formatReport(report)).toContain('Read 0 customers and 2 documents from the ERP.');
+    expect(report.warnings).toContainEqual(expect.objectContaining({ field: 'debtors', message: expect.stringContaining('returned no customers but 2 documents') }));
+  });
+});
+
 describe('sources that cannot write back', () => {
   it('settles write-backs without calling the source, so incremental runs do not keep re-reading declared documents', async () => {
     const source = incrementalSource([debtor('1', { taxCode: 'A58818501' })], [invoice('101', '1', { updatedAt: at(1) })]);

@@ -295,8 +295,12 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   for await (const d of source.debtors()) debtors.set(d.erpId, d);
   const read = await readDocuments(options, contractNo, unsettled, (n) => progress({ phase: 'read', done: n, total: 0 }));
   report.mode = read.summary.mode;
-  report.read = read.summary;
+  report.read = { ...read.summary, debtors: debtors.size, documents: read.documents.length };
   const documents = read.documents;
+  if (debtors.size === 0 && documents.length > 0) {
+    // Usually a connector or profile that reads customers from the wrong place.
+    warn({ erpRef: 'customers', field: 'debtors', message: `the ERP returned no customers but ${documents.length} documents: every document will be skipped; check the connector's customer read (for a SOAP profile: customers.recordsPath)` });
+  }
   for (const doc of read.future) {
     warn({
       erpRef: doc.ref,

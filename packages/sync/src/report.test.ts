@@ -54,4 +54,9 @@ describe('formatReport', () => {
     const text = formatReport(report({ skipped: [{ kind: 'credit_note', erpRef: 'account.move,7 RINV/1', reason: 'credit note has no origin invoice' }] }));
     expect(text).toContain('  account.move,7 RINV/1: credit note has no origin invoice');
   });
+
+  it('names the field at fault when the reason does not', () => {
+    const text = formatReport(report({ skipped: [{ kind: 'invoice', erpRef: 'sap-bapi invoice 0090000001', reason: 'the document has no invoice date', field: 'invoiceDate (BILL_DATE)' }] }));
+    expect(text).toContain('  sap-bapi invoice 0090000001: the document has no invoice date [invoiceDate (BILL_DATE)]');
+  });
 });

@@ -66,6 +66,9 @@ export interface ReadSummary {
   reopened: number;
   /** The watermark stored for the next run (null: none stored, e.g. a dry run). */
   stored: ChangeWatermark | null;
+  /** What was read from the ERP in this run (customers in full; documents as the mode says). */
+  debtors?: number | undefined;
+  documents?: number | undefined;
 }
 
 export interface SyncReport {
@@ -191,9 +194,11 @@ export function formatReport(r: SyncReport): string {
     // Bounded so a large first run stays readable: the JSON report (--json) has every item.
     const groups = new Map<string, string[]>();
     for (const s of r.skipped) {
-      const refs = groups.get(s.reason);
+      // The field names where to look when the reason does not (a SOAP profile's path, an Odoo field).
+      const reason = s.field && !s.reason.includes(s.field) ? `${s.reason} [${s.field}]` : s.reason;
+      const refs = groups.get(reason);
       if (refs) refs.push(s.erpRef);
-      else groups.set(s.reason, [s.erpRef]);
+      else groups.set(reason, [s.erpRef]);
     }
     lines.push('', `Skipped (${r.skipped.length}), by reason:`);
     let shown = 0;
@@ -239,7 +244,8 @@ export function readLine(r: ReadSummary, dryRun = false): string {
       ? `Read: incremental, documents changed since ${r.changedSince ? mark(r.changedSince) : '?'} and ${plural(r.reopened, 'open document')} of earlier runs`
       : `Read: full (${r.fullReason ?? 'all posted documents'})`;
   const next = r.stored ? `next run reads changes from ${mark(r.stored)}` : dryRun ? 'a dry run stores no watermark' : 'no watermark stored';
-  return `${how}; ${next}.`;
+  const counts = r.debtors === undefined ? '' : ` Read ${plural(r.debtors, 'customer')} and ${plural(r.documents ?? 0, 'document')} from the ERP.`;
+  return `${how}; ${next}.${counts}`;
 }
 
 /** ERP texts may hold control or bidi characters that would break or disguise the table. */

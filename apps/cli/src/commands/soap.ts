@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
 import { describeWsdl, formatDescription } from '@cesce-connect/connector-soap-erp';
 import { ConfigError } from '@cesce-connect/core';
+
+/** Bad command-line flags: reported like config problems, but without the pointer to the config file format. */
+class UsageError extends ConfigError {
+  override readonly name = 'UsageError';
+  constructor(command: string, issues: { path: string; message: string }[]) {
+    super(command, issues);
+    this.message = this.message.replace(/^Invalid config /, 'Invalid options of ');
+  }
+}
 import { printFatal } from '../output.js';
 
 interface DescribeFlags {
@@ -56,7 +65,7 @@ export async function soapDescribeCommand(wsdl: string, flags: DescribeFlags): P
     if (flags.username !== undefined || flags.passwordEnv !== undefined) {
       const password = flags.passwordEnv ? process.env[flags.passwordEnv] : undefined;
       if (!flags.username || password === undefined) {
-        throw new ConfigError('cesce soap describe', [
+        throw new UsageError('cesce soap describe', [
           { path: flags.username ? '--password-env' : '--username', message: flags.username ? `set --password-env to a variable that holds the password${flags.passwordEnv ? ` (${flags.passwordEnv} is not set)` : ''}` : 'basic auth needs --username too' },
         ]);
       }
@@ -64,10 +73,10 @@ export async function soapDescribeCommand(wsdl: string, flags: DescribeFlags): P
       auth = { type: 'basic', username: flags.username, password };
     }
     if (flags.encoding !== undefined && flags.encoding !== 'utf-8' && flags.encoding !== 'iso-8859-1') {
-      throw new ConfigError('cesce soap describe', [{ path: '--encoding', message: 'use utf-8 or iso-8859-1' }]);
+      throw new UsageError('cesce soap describe', [{ path: '--encoding', message: 'use utf-8 or iso-8859-1' }]);
     }
     const timeoutMs = Number(flags.timeout ?? 30_000);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('cesce soap describe', [{ path: '--timeout', message: 'milliseconds, a positive integer' }]);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('cesce soap describe', [{ path: '--timeout', message: 'milliseconds, a positive integer' }]);
     const description = await describeWsdl({
       wsdl,
       endpoint: flags.endpoint,

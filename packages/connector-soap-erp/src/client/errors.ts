@@ -13,6 +13,8 @@ export const SYSTEM = 'soap-erp';
 export function secretsOf(auth: SoapAuth): string[] {
   switch (auth.type) {
     case 'basic':
+      // A server may echo the Authorization header: its Base64 form is as secret as the password.
+      return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
     case 'wsse':
     case 'ntlm':
       return [auth.password];
@@ -142,6 +144,15 @@ function bodyText(data: unknown): string | undefined {
  * Classifies an error thrown by node-soap (axios errors, parse errors carrying `body` and
  * `response`) into an `ErpError` naming the operation and endpoint.
  */
+/** What to change for the faults whose fix is known: the SOAP version, the WS-Security timestamp. */
+function faultHint(code: string | undefined, reason: string, status: number | undefined): string | undefined {
+  if (/VersionMismatch/i.test(code ?? '') || status === 415) {
+    return "the server expects another SOAP version: set soapVersion to '1.2' (or '1.1') in the profile or the connection";
+  }
+  if (/timestamp/i.test(reason)) return 'the server refuses the WS-Security timestamp: set auth.timestamp to false';
+  return undefined;
+}
+
 export function toErpError(error: unknown, ctx: ErrorContext): ErpError {
   if (error instanceof ErpError) return error;
   const e = (error ?? {}) as AxiosishError;
@@ -149,7 +160,8 @@ export function toErpError(error: unknown, ctx: ErrorContext): ErpError {
   const s = (text: string): string => scrub(text, ctx.secrets);
   const code = e.code ?? e.cause?.code;
 
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(e.message ?? '')) {
+  // ERR_CANCELED: the call's deadline signal fired (a server dripping bytes never trips the idle timeout).
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || /timeout of \d+ms exceeded/.test(e.message ?? '')) {
     return new ErpError(SYSTEM, 'timeout', `${where}: no answer within ${ctx.timeoutMs} ms`, {
       hint: 'the ERP did not answer in time; check it is up, or raise timeoutMs for slow operations',
       cause: undefined,
@@ -168,6 +180,7 @@ export function toErpError(error: unknown, ctx: ErrorContext): ErpError {
       const reason = s(fault.reason || '(no reason given)');
       return new ErpError(SYSTEM, faultKind(fault.code, status), `${where}: ${reason}${fault.code ? ` (${s(fault.code)})` : ''}`, {
         details: fault.detail ? s(fault.detail) : undefined,
+        hint: faultHint(fault.code, reason, status),
       });
     }
     if (!/^\s*(<\?xml[\s\S]*?\?>\s*)?(<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?Envelope[\s>]/.test(body)) {
@@ -183,10 +196,12 @@ export function toErpError(error: unknown, ctx: ErrorContext): ErpError {
   if (status !== undefined && status >= 400) {
     const kind: ErpError['kind'] = status === 401 ? 'access-denied' : status === 403 ? 'access' : status >= 500 ? 'server' : 'protocol';
     return new ErpError(SYSTEM, kind, `${where}: HTTP ${status}`, {
-      hint: status === 401 ? 'the ERP refused the credentials' : status === 404 ? 'check the endpoint URL' : undefined,
+      hint: status === 401 ? 'the ERP refused the credentials: check the user and password (or token) and the auth type' : status === 404 ? 'check the endpoint URL' : undefined,
     });
   }
-  return new ErpError(SYSTEM, 'protocol', `${where}: ${s(e.message ?? String(error)).split('\n')[0]}`, {
+  // node-soap rejects some unparsable answers (cut short, not XML) with a plain object.
+  const said = typeof e.message === 'string' ? e.message : error instanceof Error ? String(error) : 'an answer that could not be parsed (cut short, or not XML)';
+  return new ErpError(SYSTEM, 'protocol', `${where}: ${s(said).split('\n')[0]}`, {
     details: body ? s(body.slice(0, 2000)) : undefined,
   });
 }
@@ -199,14 +214,26 @@ export function wsdlError(error: unknown, location: string, secrets: readonly st
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
     return new ErpError(SYSTEM, 'timeout', `${where}: no answer within ${timeoutMs} ms`);
   }
-  if (code === 'ENOENT') return new ErpError(SYSTEM, 'protocol', `${where}: no such file`, { hint: 'WSDL file paths are relative to the profile file' });
+  if (code === 'ENOENT') {
+    return new ErpError(SYSTEM, 'protocol', `${where}: no such file`, { hint: 'a relative WSDL path is resolved against the profile file (or the current directory for cesce soap describe)' });
+  }
   if (code !== undefined && TRANSPORT_CODES.test(code)) return new ErpError(SYSTEM, 'transport', `${where}: cannot connect (${code})`);
   const message = scrub(String(e.message ?? error), secrets);
   const status = /Code: (\d{3})/.exec(message)?.[1];
   if (status) {
     const n = Number(status);
     return new ErpError(SYSTEM, n === 401 ? 'access-denied' : n === 403 ? 'access' : 'protocol', `${where}: HTTP ${status}`, {
-      hint: n === 401 ? 'the WSDL needs the same credentials as the calls' : 'check the WSDL URL',
+      hint:
+        n === 401
+          ? 'the WSDL is protected: give the credentials (the connection auth; for cesce soap describe: --username and --password-env)'
+          : "check the WSDL URL (services publish it at their address with '?wsdl')",
+    });
+  }
+  // node-soap fails on documents that are not WSDLs with its own internal errors (a TypeError on a
+  // page, "Cannot set properties of null"…): say what was wrong instead.
+  if (error instanceof TypeError || /definitions|Cannot (set|read) propert/i.test(message)) {
+    return new ErpError(SYSTEM, 'protocol', `${where}: the answer is not a WSDL`, {
+      hint: location.includes('?wsdl') || location.trimStart().startsWith('<') || !/^https?:/i.test(location) ? 'check that the file or URL is a WSDL' : "services publish their WSDL at their address with '?wsdl' appended",
     });
   }
   return new ErpError(SYSTEM, 'protocol', `${where}: ${(message.split('\n')[0] ?? message).replace(/(https?:\/\/)[^/@\s]*@/gi, '$1')}`);

@@ -286,6 +286,40 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('a server that drips bytes forever ends as a timeout at the deadline, not when it stops', async () => {
+    const { baseUrl } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      const drip = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = Date.now();
+    const err = await failure(caller(profile('1.1', 'customers.wsdl', '{{baseUrl}}/ws'), baseUrl, { type: 'none' }, { timeoutMs: 400 }).call(READ, { No: '1' }));
+    expect(err.kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('an XML answer that is not a SOAP envelope is a protocol error, never an empty result', async () => {
+    const { baseUrl } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end('<?xml version="1.0"?><notsoap/>');
+    });
+    const err = await failure(caller(profile('1.1', 'customers.wsdl', '{{baseUrl}}/ws'), baseUrl).call(READ, { No: '1' }));
+    expect(err.kind).toBe('protocol');
+    expect(err.message).toContain(`ReadCustomer on ${baseUrl}/ws: answered a non-SOAP answer`);
+  });
+
+  it('never shows the Base64 form of basic credentials a server echoes back', async () => {
+    const { baseUrl } = await rawServer((req, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/xml' });
+      res.end(
+        `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>bad request with auth=${req.headers.authorization}</faultstring></soap:Fault></soap:Body></soap:Envelope>`,
+      );
+    });
+    const err = await failure(caller(profile('1.1', 'customers.wsdl', '{{baseUrl}}/ws'), baseUrl, { type: 'basic', username: 'CESCE_RFC', password: 'demo-sap-password' }).call(READ, { No: '1' }));
+    expect(err.message).toContain('auth=Basic');
+    expect(err.message).not.toContain(Buffer.from('CESCE_RFC:demo-sap-password').toString('base64'));
+  });
+
   it('a hung WSDL download ends as a timeout too', async () => {
     const { baseUrl } = await rawServer(() => undefined);
     const err = await failure(caller(profile(), baseUrl, { type: 'none' }, { timeoutMs: 300 }).call(READ, {}));
@@ -314,6 +348,14 @@ describe('charset', () => {
     const { baseUrl } = await rawServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml' });
       res.end(latin1Answer(true));
+    });
+    expect(name(await caller(profile('1.1', 'customers.wsdl', '{{baseUrl}}/ws'), baseUrl).call(READ, { No: '1' }))).toBe('Peña Ibáñez, S.L.');
+  });
+
+  it('reads Latin-1 bytes as ISO-8859-1 when nothing is declared and no encoding is configured (they are not valid UTF-8)', async () => {
+    const { baseUrl } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(latin1Answer(false));
     });
     expect(name(await caller(profile('1.1', 'customers.wsdl', '{{baseUrl}}/ws'), baseUrl).call(READ, { No: '1' }))).toBe('Peña Ibáñez, S.L.');
   });

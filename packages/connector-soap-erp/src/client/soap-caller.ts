@@ -38,12 +38,14 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined, fallb
     'utf-8';
   let charset = declared.toLowerCase();
   if (charset === 'utf8') charset = 'utf-8';
-  if (charset === 'utf-8' && fallback && fallback.toLowerCase() !== 'utf-8') {
-    // a server that declares UTF-8 but sends Latin-1 (seen on older ERPs): the configured encoding wins
+  if (charset === 'utf-8') {
+    // A server that declares (or defaults to) UTF-8 but sends Latin-1, as older ERPs do: bytes that
+    // are not valid UTF-8 are read as the configured encoding, else ISO-8859-1 (which every byte
+    // sequence is), instead of turning "Cerámicas" into "Cer\ufffdmicas".
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      charset = fallback.toLowerCase();
+      charset = fallback && fallback.toLowerCase() !== 'utf-8' ? fallback.toLowerCase() : 'iso-8859-1';
     }
   }
   try {
@@ -51,6 +53,17 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined, fallb
   } catch {
     return bytes.toString('utf8');
   }
+}
+
+/** An answer that is XML but not a SOAP envelope: node-soap would read it as an empty result. */
+class NotSoapAnswer extends Error {
+  constructor(readonly body: string) {
+    super('the answer is not a SOAP envelope');
+  }
+}
+
+function notSoap(raw: unknown): boolean {
+  return typeof raw === 'string' && raw.trim() !== '' && !/<(?:[\w.-]+:)?Envelope[\s>]/.test(raw.slice(0, 4096));
 }
 
 /** node-soap's HTTP client, reading answers as bytes and decoding them by charset. */
@@ -193,7 +206,7 @@ export async function loadSoapClient(o: LoadClientOptions): Promise<soap.Client>
   return client;
 }
 
-type SoapMethod = (args: unknown, cb: (err: unknown, result: unknown) => void, options?: Record<string, unknown>, extraHeaders?: Record<string, string>) => void;
+type SoapMethod = (args: unknown, cb: (err: unknown, result: unknown, rawResponse?: unknown) => void, options?: Record<string, unknown>, extraHeaders?: Record<string, string>) => void;
 
 type PortMethods = Record<string, SoapMethod>;
 
@@ -275,8 +288,13 @@ export function createSoapCaller(profile: SoapErpProfile, connection: SoapCaller
       }
       const started = performance.now();
       try {
+        // `timeout` alone is an idle timeout (a server dripping bytes never trips it): the signal is
+        // the deadline of the whole call.
         const result = await new Promise<unknown>((resolvePromise, reject) => {
-          found.method(args, (err, res) => (err ? reject(err) : resolvePromise(res)), { timeout: timeoutMs });
+          found.method(args, (err, res, raw) => (err ? reject(err) : notSoap(raw) ? reject(new NotSoapAnswer(String(raw))) : resolvePromise(res)), {
+            timeout: timeoutMs,
+            signal: AbortSignal.timeout(timeoutMs),
+          });
         });
         return { result, elapsedMs: Math.round(performance.now() - started) };
       } catch (error) {

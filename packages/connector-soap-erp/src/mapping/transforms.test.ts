@@ -95,6 +95,7 @@ describe('transforms', () => {
     expect(applyTransforms(null, [t({ addDays: 'NETTERMS' })], record)).toBeNull();
     expect(() => applyTransforms('2026-01-31', [t({ addDays: 'BAD' })], record)).toThrow("addDays BAD: BAD is not a whole number of days (value '3.5')");
     expect(() => applyTransforms('31.01.2026', [t({ addDays: 'NETTERMS' })], record)).toThrow(/put a date transform before addDays/);
+    expect(() => applyTransforms('2026-01-31', [t({ addDays: 'HUGE' })], { HUGE: '99999999' })).toThrow("addDays HUGE: HUGE is out of range (more than 100 years of days) (value '99999999')");
   });
 
   it('applies chains in order', () => {

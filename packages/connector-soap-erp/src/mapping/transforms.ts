@@ -221,6 +221,8 @@ export function applyTransform(value: unknown, transform: Transform, context?: u
     const raw = getPath(context, transform.addDays);
     const days = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '0' : String(raw).trim();
     if (!/^[+-]?\d+$/.test(days)) throw new TransformError(name, raw, `${transform.addDays} is not a whole number of days`);
+    // Payment terms run to a few years at most; beyond that the value is a data error, not a date.
+    if (Math.abs(Number(days)) > 36_600) throw new TransformError(name, raw, `${transform.addDays} is out of range (more than 100 years of days)`);
     return addDays(day, Number(days));
   }
   if ('bool' in transform) {

@@ -56,11 +56,13 @@ export async function* pageWindow(paging: PagingOf<'window'>, ctx: PagingContext
   for (let from = start; from <= end; from += step) queue.push({ from, to: from + step - 1n > end ? end : from + step - 1n });
   while (queue.length > 0) {
     const w = queue.shift()!;
-    const { records } = await ctx.fetch({ from: write(w.from), to: write(w.to) });
+    // `{{maxRows}}` lets the request's own row limit (SAP MAXROWS) follow paging.maxRows, so the
+    // truncation check below and the server's cap can never disagree.
+    const { records } = await ctx.fetch({ from: write(w.from), to: write(w.to), ...(paging.maxRows !== undefined ? { maxRows: paging.maxRows } : {}) });
     if (paging.maxRows !== undefined && records.length >= paging.maxRows) {
       if (w.from === w.to) {
         throw new ErpError('soap-erp', 'protocol', `${ctx.label}: the window ${write(w.from)} alone returns ${records.length} rows (maxRows ${paging.maxRows}); it may be truncated`, {
-          hint: 'raise paging.maxRows (and the MAXROWS of the request) in the profile',
+          hint: 'raise paging.maxRows in the profile (send it to the ERP as "{{maxRows}}", e.g. SAP MAXROWS)',
         });
       }
       const mid = w.from + (w.to - w.from) / 2n;

@@ -67,6 +67,12 @@ describe('SOAP ERP profiles', () => {
     expect(err.message).toContain('my-erp.json');
   });
 
+  it('names a misspelt transform and lists the valid ones, at the transform itself', () => {
+    const bad = structuredClone(minimal) as Record<string, any>;
+    bad.customers.fields.name = { path: 'Name', transforms: ['trimm'] };
+    expect(() => parseProfile(bad, 'p.json')).toThrow(/customers\.fields\.name\.transforms\.0: not a transform \("trimm"\): use one of trim, upper/);
+  });
+
   it('loads JSON and YAML files, and says what to give when the file is missing', () => {
     writeFileSync(join(dir, 'p.json'), JSON.stringify(minimal));
     writeFileSync(

@@ -25,13 +25,30 @@ export interface LoadedProfile {
   source: string;
 }
 
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * zod reports a value that fits none of a union's shapes as one "Invalid input" at the union: say
+ * instead what is wrong in the shape that came closest (the branch whose issues reach deepest),
+ * e.g. the unknown transform inside a field map.
+ */
+function explain(issues: readonly Issue[], prefix: PropertyKey[] = []): { path: PropertyKey[]; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code !== 'invalid_union' || !issue.errors || issue.errors.length === 0) return [{ path, message: issue.message }];
+    const depth = (branch: Issue[]) => Math.max(0, ...branch.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
+    const closest = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    return depth(closest) === 0 ? [{ path, message: issue.message }] : explain(closest, path);
+  });
+}
+
 /** Validates a parsed profile; errors name the source and every field at fault. */
 export function parseProfile(data: unknown, source: string): SoapErpProfile {
   const parsed = profileSchema.safeParse(data);
   if (!parsed.success) {
     throw new ConfigError(
       `SOAP ERP profile ${source}`,
-      parsed.error.issues.map((i) => ({ path: i.path.length > 0 ? i.path.join('.') : '(root)', message: i.message })),
+      explain(parsed.error.issues).map((i) => ({ path: i.path.length > 0 ? i.path.join('.') : '(root)', message: i.message })),
     );
   }
   return parsed.data;

@@ -10,9 +10,11 @@ import { z } from 'zod';
 /** A dot path into a parsed SOAP answer or record, e.g. `CUSTOMERADDRESS.NAME`. `''` = the value itself. */
 const path = z.string().regex(/^$|^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/, 'expected a dot path such as A.B.C');
 
+const TRANSFORM_NAMES = ['trim', 'upper', 'lower', 'alphaStrip', 'nullIfEmpty', 'country', 'taxId', 'abs', 'negate'] as const;
+
 /** One step of a field's transform chain; applied in order to the value read at `path`. */
 export const transformSchema = z.union([
-  z.enum(['trim', 'upper', 'lower', 'alphaStrip', 'nullIfEmpty', 'country', 'taxId', 'abs', 'negate']),
+  z.enum(TRANSFORM_NAMES),
   z.object({ alphaPad: z.number().int().min(1).max(40) }).strict(),
   z
     .object({
@@ -54,7 +56,10 @@ export const transformSchema = z.union([
       bool: z.object({ true: z.array(z.string()), false: z.array(z.string()) }).strict(),
     })
     .strict(),
-]);
+], {
+  error: (issue) =>
+    `not a transform (${JSON.stringify(issue.input)}): use one of ${TRANSFORM_NAMES.join(', ')}, or an object { alphaPad }, { date }, { decimal }, { enum }, { default }, { addDays }, { bool } (see the README's transform table)`,
+});
 export type Transform = z.infer<typeof transformSchema>;
 
 /**

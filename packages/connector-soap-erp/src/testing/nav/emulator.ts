@@ -5,6 +5,7 @@
  * `/<instance>/WS/<Company URL-encoded>/Page/<Name>` (WSDL at the same URL with `?wsdl`), with
  * `Read`, `ReadMultiple` (filters, bookmark paging) and `IsUpdated`, over a dataset file.
  */
+import { refuseSoap11 } from '../soap12.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
@@ -307,6 +308,10 @@ export async function startNavEmulator(options: NavEmulatorOptions = {}): Promis
         return;
       }
       req.navUser = user;
+    }
+    if (soap12 && refuseSoap11(req, res)) {
+      res.end();
+      return;
     }
     if (pitfalls.latin1) latin1Answers(res, soap12);
     for (const l of soapListeners) l.call(server, req, res);

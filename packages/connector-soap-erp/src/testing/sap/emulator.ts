@@ -6,6 +6,7 @@
  * business errors as RETURN rows (never faults), unknown input as SOAP faults, and switches for
  * the pitfalls of real installations (see `SapPitfalls`).
  */
+import { refuseSoap11 } from '../soap12.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
@@ -329,6 +330,7 @@ export async function startSapEmulator(options: SapEmulatorOptions = {}): Promis
       res.write('<html><head><title>Logon Error Message</title></head><body><h1>Anmeldung fehlgeschlagen / Logon failed</h1></body></html>');
       return false;
     }
+    if (pitfalls.soap12 && refuseSoap11(req, res)) return false;
     if (req.method === 'POST') encodeAnswer(res);
     return true;
   }
