@@ -4,37 +4,20 @@
  * the stored watermark (same transaction, committed later) is not missed; a second company's
  * invoices never appear. The built CLI runs as its own process; both emulators on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CesceClient } from '@cesce-connect/core';
 import { startCesceEmulator } from '@cesce-connect/sandbox';
 import { startOdooEmulator, type OdooDataset, type OdooDatasetRecord } from '@cesce-connect/connector-odoo/testing';
+import { demoCesceClient, demoDir, runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
-const demoConfig = join(root, 'examples/demo/cesce.config.json');
-const demo = JSON.parse(readFileSync(join(root, 'examples/demo/odoo-dataset.json'), 'utf8')) as OdooDataset;
+const demoConfig = join(demoDir, 'cesce.config.json');
+const demo = JSON.parse(readFileSync(join(demoDir, 'odoo-dataset.json'), 'utf8')) as OdooDataset;
 const dir = mkdtempSync(join(tmpdir(), 'cesce-incremental-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function sync(env: Record<string, string>, ledger: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'sync', '--config', demoConfig, '--ledger', ledger, '--json'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sync = (env: Record<string, string>, ledger: string) => runCli(['sync', '--config', demoConfig, '--ledger', ledger, '--json'], env);
 
 describe('incremental sync against Odoo', () => {
   it('declares only the invoices created after the last run, including one stamped exactly at the watermark', async () => {
@@ -86,12 +69,7 @@ describe('incremental sync against Odoo', () => {
       expect(r2.creditNotesDeclared).toBe(0);
       expect(r2.classificationsRequested).toBe(0);
 
-      const client = new CesceClient({
-        environment: 'sandbox',
-        baseUrl: cesce.url,
-        contractNo: '34109150331',
-        credentials: { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-      });
+      const client = demoCesceClient(cesce.url);
       const numbers: string[] = [];
       for await (const s of client.sales.list({ pageSize: 500 })) numbers.push(s.invoiceNo);
       expect(numbers.filter((n) => n === 'INV/2026/90001')).toHaveLength(1);

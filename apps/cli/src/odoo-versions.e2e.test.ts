@@ -4,37 +4,20 @@
  * auto-detection picks for it (JSON-RPC up to 18, JSON-2 on 19). The built CLI runs as its own
  * process against both emulators on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CesceClient } from '@cesce-connect/core';
 import { startCesceEmulator } from '@cesce-connect/sandbox';
 import { startOdooEmulator, type OdooDataset } from '@cesce-connect/connector-odoo/testing';
+import { demoCesceClient, demoDir, runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
-const demoConfig = join(root, 'examples/demo/cesce.config.json');
-const demo = JSON.parse(readFileSync(join(root, 'examples/demo/odoo-dataset.json'), 'utf8')) as OdooDataset;
+const demoConfig = join(demoDir, 'cesce.config.json');
+const demo = JSON.parse(readFileSync(join(demoDir, 'odoo-dataset.json'), 'utf8')) as OdooDataset;
 const dir = mkdtempSync(join(tmpdir(), 'cesce-odoo-versions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function sync(env: Record<string, string>, ledger: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'sync', '--config', demoConfig, '--ledger', ledger, '--json'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sync = (env: Record<string, string>, ledger: string) => runCli(['sync', '--config', demoConfig, '--ledger', ledger, '--json'], env);
 
 interface Outcome {
   protocols: string[];
@@ -50,12 +33,7 @@ async function runOn(version: string): Promise<Outcome> {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2); // the demo data holds items Cesce rejects on purpose
     const report = JSON.parse(run.stdout);
-    const client = new CesceClient({
-      environment: 'sandbox',
-      baseUrl: cesce.url,
-      contractNo: '34109150331',
-      credentials: { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-    });
+    const client = demoCesceClient(cesce.url);
     const sales: string[] = [];
     for await (const s of client.sales.list({ pageSize: 500 })) {
       sales.push([s.invoiceNo, s.invoiceDate, s.dueDate, s.amount.amount, s.amount.currency, s.originalInvoiceNo ?? ''].join('|'));

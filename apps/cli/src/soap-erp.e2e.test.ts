@@ -4,37 +4,20 @@
  * Cesce as the Odoo demo (the same customers and invoices, in each ERP's shape; document numbers
  * are each ERP's own). The built CLI runs as its own process; every server is on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CesceClient } from '@cesce-connect/core';
 import { startCesceEmulator } from '@cesce-connect/sandbox';
 import { startOdooEmulator } from '@cesce-connect/connector-odoo/testing';
 import { startSoapErpEmulator } from '@cesce-connect/connector-soap-erp/testing';
+import { demoCesceClient, demoDir, runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
-const demo = join(root, 'examples/demo');
+const demo = demoDir;
 const dir = mkdtempSync(join(tmpdir(), 'cesce-soap-erp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function sync(config: string, env: Record<string, string>, ledger: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'sync', '--config', join(demo, config), '--ledger', ledger, '--json'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sync = (config: string, env: Record<string, string>, ledger: string) => runCli(['sync', '--config', join(demo, config), '--ledger', ledger, '--json'], env);
 
 interface Outcome {
   /** Each sale Cesce holds: the debtor (tax code, or the seeded suplemento), dates, signed amount. */
@@ -55,12 +38,7 @@ async function declare(erp: 'odoo' | 'sap' | 'nav'): Promise<Outcome> {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2); // the demo data holds items Cesce rejects on purpose
     const report = JSON.parse(run.stdout);
-    const client = new CesceClient({
-      environment: 'sandbox',
-      baseUrl: cesce.url,
-      contractNo: '34109150331',
-      credentials: { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-    });
+    const client = demoCesceClient(cesce.url);
     // Suplementos of classifications granted in this run are numbered in request order, which
     // differs between ERPs: name those by the debtor's tax code.
     const debtorOf = new Map<string, string>();
