@@ -145,7 +145,7 @@ describe('cesce sync on the demo data', () => {
     expect(again.alreadyDeclared).toBe(sales.length);
     expect(again.exitCode).toBe(0);
     expect(again.stillRejected.map((r: { kbId: string }) => r.kbId)).toEqual(report.rejected.map((r: { kbId: string }) => r.kbId));
-    expect(again.writeBack).toEqual({ partners: 0, invoices: 0, errors: [] });
+    expect(again.writeBack).toEqual({ partners: 0, invoices: 0, errors: [], supported: true });
     expect((await salesAtCesce(e)).length).toBe(sales.length);
   });
 

@@ -314,7 +314,11 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
     const f = list.fields;
     const erpId = text(readField(ctx, f.erpId));
     if (erpId === null) return null;
-    const ref = `${profile.name} ${label(key, list)} ${erpId}`;
+    // A list holding both kinds (SAP billing documents) names each record by its kind, unless the
+    // profile gives the list its own label.
+    const rawKind = list.kind ?? (f.kind ? (readField(ctx, f.kind) as { ok: boolean; value?: unknown }) : undefined);
+    const isCredit = rawKind === 'credit_note' || (typeof rawKind === 'object' && rawKind.ok && rawKind.value === 'credit_note');
+    const ref = `${profile.name} ${list.label ?? (isCredit ? LABELS.creditNotes : label(key, list))} ${erpId}`;
     const issues: MappingIssue[] = [];
     const issue = (field: keyof DocumentFields, message: string, severity: MappingIssue['severity'] = 'blocking') =>
       issues.push({ record: ref, field: fieldLabel(field, f[field]), message, severity });
@@ -440,9 +444,18 @@ export function createSoapErpSource(options: SoapErpSourceOptions): ErpSource {
       }
       return customers;
     };
-    await join.open.load(customersOf(contexts));
+    // Items are only the fallback for the due date: read them for the documents that lack one (a
+    // ledger the ERP user may not read is then not needed at all when documents carry due dates).
+    const lacksDueDate = (c: Record<string, unknown>): boolean => {
+      if (!list.fields.dueDate) return true;
+      const r = readField(c, list.fields.dueDate);
+      return !r.ok || isEmptyValue(r.value);
+    };
+    const needing = contexts.filter(lacksDueDate);
+    if (needing.length > 0) await join.open.load(customersOf(needing));
     // Cleared items only for the customers of documents that no open item joins.
-    await join.cleared.load(customersOf(contexts.filter((c) => join.open.find(c) === undefined)));
+    const unjoined = needing.filter((c) => join.open.find(c) === undefined);
+    if (unjoined.length > 0) await join.cleared.load(customersOf(unjoined));
     const docs: SaleDocument[] = [];
     for (const c of contexts) {
       const open = join.open.find(c);

@@ -826,7 +826,8 @@ describe('sources that cannot write back', () => {
     source.capabilities = { ...source.capabilities, writeBack: false };
     const first = await runSync({ source, client: cesce(), ledger });
     expect(first.salesDeclared).toBe(1);
-    expect(first.writeBack).toEqual({ partners: 0, invoices: 0, errors: [] });
+    expect(first.writeBack).toEqual({ partners: 0, invoices: 0, errors: [], supported: false });
+    expect(formatReport(first)).toContain('Written back to the ERP: nothing (this connector reads only).');
     expect(source.saleWrites).toEqual([]);
     expect(source.classificationWrites).toEqual([]);
     expect(ledger.openDocuments(CONTRACT, source.capabilities.scope!)).toEqual([]);

@@ -224,7 +224,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     failed: [],
     conflicts: [],
     warnings: [],
-    writeBack: { partners: 0, invoices: 0, errors: [] },
+    writeBack: { partners: 0, invoices: 0, errors: [], supported: source.capabilities?.writeBack !== false },
     requests: { cesce: 0, token: 0 },
     durationMs: 0,
   };

@@ -96,7 +96,13 @@ export interface SyncReport {
   conflicts: ConflictItem[];
   warnings: WarningItem[];
   /** Writes into the ERP; errors are retried by the next run. */
-  writeBack: { partners: number; invoices: number; errors: { erpRef: string; message: string }[] };
+  writeBack: {
+    partners: number;
+    invoices: number;
+    errors: { erpRef: string; message: string }[];
+    /** False when the connector cannot write back (the counts are then 0 by design). */
+    supported?: boolean | undefined;
+  };
   requests: { cesce: number; token: number };
   durationMs: number;
 }
@@ -227,7 +233,9 @@ export function formatReport(r: SyncReport): string {
   }
   lines.push(
     '',
-    `Written back to the ERP: ${plural(r.writeBack.partners, 'customer')}, ${plural(r.writeBack.invoices, 'document')}. ` +
+    (r.writeBack.supported === false
+      ? 'Written back to the ERP: nothing (this connector reads only). '
+      : `Written back to the ERP: ${plural(r.writeBack.partners, 'customer')}, ${plural(r.writeBack.invoices, 'document')}. `) +
       `Cesce requests: ${r.requests.cesce} API + ${r.requests.token} token, in ${(r.durationMs / 1000).toFixed(1)} s.`,
   );
   return lines.map(printable).join('\n');

@@ -81,6 +81,9 @@ describe('the sap-bapi preset', () => {
       expect(notes.filter((d) => d.originErpId !== null)).toHaveLength(17);
       const ids = new Set(documents.map((d) => d.erpId));
       for (const n of notes.filter((d) => d.originErpId !== null)) expect(ids.has(n.originErpId!)).toBe(true);
+      // Billing documents are named by their kind in reports.
+      for (const n of notes) expect(n.ref).toMatch(/^sap-bapi credit note \d+/);
+      expect(documents.find((d) => d.kind === 'invoice')!.ref).toMatch(/^sap-bapi invoice \d+/);
     });
   });
 });
