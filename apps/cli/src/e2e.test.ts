@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { CesceClient } from '@cesce-connect/core';
 import { startCesceEmulator } from '@cesce-connect/sandbox';
 import { startOdooEmulator } from '@cesce-connect/connector-odoo/testing';
+import { runCli, type CliRun as Run } from './test-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
@@ -22,24 +23,8 @@ const demoConfig = join(root, 'examples/demo/cesce.config.json');
 const demoDataset = join(root, 'examples/demo/odoo-dataset.json');
 const CONTRACT = '34109150331';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cesce(args: string[], env: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
+const cesce = runCli;
 
 type Emulators = { cesce: Awaited<ReturnType<typeof startCesceEmulator>>; odoo: Awaited<ReturnType<typeof startOdooEmulator>> };
 

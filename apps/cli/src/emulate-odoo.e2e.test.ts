@@ -6,21 +6,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED, loadOdooDataset } from '@cesce-connect/connector-odoo/testing';
+import { runCli } from './test-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(root, 'apps/cli/dist/cesce.js');
 const demoDataset = join(root, 'examples/demo/odoo-dataset.json');
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 /** Starts `cesce emulate odoo ...args`, calls `use` with its URL, then stops it with SIGTERM. */
 async function serving(args: string[], use: (url: string) => Promise<void>): Promise<void> {

@@ -3,34 +3,14 @@
  * e2e.test.ts): for every HTTP status in Cesce's integration-support catalogue it prints every
  * solution of that status, in Spanish and in English.
  */
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GENERIC_ENTRIES, KNOWLEDGE_BASE } from '@cesce-connect/core';
 import { langFromEnvironment } from './commands/explain.js';
+import { runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '../../../apps/cli/dist/cesce.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs the CLI with a neutral locale unless the test sets one. */
-function cesce(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const base = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' };
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cesce = (args: string[], env: Record<string, string> = {}) => runCli(args, { LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...env });
 
 /** How many solutions the seed catalogue (../shared/seeds/000_b78ca78c93480480.txt) gives per status. */
 const SEED_SOLUTIONS: Record<number, number> = { 400: 11, 401: 2, 403: 1, 404: 2, 422: 1, 500: 1 };

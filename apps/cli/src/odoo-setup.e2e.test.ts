@@ -2,29 +2,16 @@
  * End-to-end tests of `cesce odoo setup`: the built CLI runs as its own process against the Odoo
  * emulator on 127.0.0.1. (`pnpm test` builds first; run `pnpm build` before running this file alone.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOdooEmulator, type OdooDataset, type OdooEmulator } from '@cesce-connect/connector-odoo/testing';
+import { root, runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
 const demoDataset = join(root, 'examples/demo/odoo-dataset.json');
 
-function cesce(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cesce = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 /** The demo database before the connector was installed: no x_cesce_* field anywhere. */
 function freshDataset(): OdooDataset {

@@ -2,27 +2,15 @@
  * End-to-end tests of `cesce spec check`: the built CLI (apps/cli/dist/cesce.js) runs as its own
  * process. (`pnpm test` builds first; run `pnpm build` before running this file alone.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ourOperations } from '@cesce-connect/core';
+import { runCli } from './test-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '../dist/cesce.js');
 
-function cesce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cesce = (args: string[]) => runCli(args);
 
 /** An OpenAPI 3 document of our own Movements operation, exactly as our schemas describe it. */
 function movementsDocument(): Record<string, unknown> {

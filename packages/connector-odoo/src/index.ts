@@ -1,4 +1,4 @@
-export { createOdooSource } from './source.js';
+export { createOdooSource, connectOdoo } from './source.js';
 export type { OdooSource, OdooConnection } from './source.js';
 export { escapeHtml, rejectionMessage } from './source.js';
 export { setupOdoo, formatSetupReport } from './setup.js';

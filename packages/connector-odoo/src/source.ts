@@ -124,6 +124,23 @@ export function rejectionMessage(title: { es: string; en: string }, r: CesceReje
  * (account.move) of one Odoo company over XML-RPC, JSON-RPC or JSON-2, and writing Cesce results
  * back. Version differences are detected with `fields_get`, never guessed from the version number.
  */
+/**
+ * Detects the server's protocol and opens a transport for a connector config (the same for the
+ * source and for `cesce odoo setup`). Call `authenticate()` next.
+ */
+export function connectOdoo(
+  config: Pick<OdooConnectorConfig, 'url' | 'database' | 'username' | 'password' | 'timeoutMs' | 'protocol'>,
+): Promise<{ transport: OdooTransport; version: OdooVersionInfo }> {
+  return connectOdooTransport({
+    url: config.url,
+    database: config.database,
+    username: config.username,
+    password: config.password,
+    timeoutMs: config.timeoutMs,
+    protocol: config.protocol ?? 'auto',
+  });
+}
+
 export function createOdooSource(config: OdooConnectorConfig, options: { transport?: OdooTransport } = {}): OdooSource {
   if (!Number.isInteger(config.companyId) || config.companyId <= 0) {
     throw new ValidationError('companyId', `must be the positive integer id of an Odoo company (got ${String(config.companyId)})`);
@@ -283,14 +300,7 @@ export function createOdooSource(config: OdooConnectorConfig, options: { transpo
 
   async function openTransport(): Promise<{ transport: OdooTransport; version: OdooVersionInfo }> {
     if (transport) return { transport, version: await transport.version() };
-    const opened = await connectOdooTransport({
-      url: config.url,
-      database: config.database,
-      username: config.username,
-      password: config.password,
-      timeoutMs: config.timeoutMs,
-      protocol: config.protocol ?? 'auto',
-    });
+    const opened = await connectOdoo(config);
     transport = opened.transport;
     return opened;
   }

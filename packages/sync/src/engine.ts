@@ -8,6 +8,7 @@ import {
   abs,
   addDecimal,
   compareDecimal,
+  compareWatermarks,
   findEntry,
   fromCesceDate,
   fromCesceDecimal,
@@ -33,7 +34,7 @@ import {
 import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
 import { forEachConcurrent } from './concurrency.js';
 import { CONFLICT_KB_ID, itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
-import type { ClassificationOutcome, ReadSummary, RejectedItem, SkippedItem, SyncReport, WarningItem } from './report.js';
+import { emptyReport, type ClassificationOutcome, type ReadSummary, type RejectedItem, type SkippedItem, type SyncReport, type WarningItem } from './report.js';
 
 export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'adopt' | 'declare' | 'credit-notes' | 'write-back';
 
@@ -88,19 +89,6 @@ function blockingIssue(issues: { severity: string; message: string; field: strin
   return issues.find((i) => i.severity === 'blocking');
 }
 
-/**
- * Orders two positions in the ERP's change order: `updatedAt` as strings (the ERP's own sortable
- * stamps), then `erpId`, numerically when both are integers.
- */
-export function compareWatermarks(a: ChangeWatermark, b: ChangeWatermark): number {
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
-  if (/^\d+$/.test(a.erpId) && /^\d+$/.test(b.erpId)) {
-    const x = BigInt(a.erpId);
-    const y = BigInt(b.erpId);
-    return x === y ? 0 : x < y ? -1 : 1;
-  }
-  return a.erpId === b.erpId ? 0 : a.erpId < b.erpId ? -1 : 1;
-}
 
 const CONFLICT_TEXTS = {
   cause: { en: 'Cesce holds a different sale under this document number.', es: 'Cesce tiene otra venta distinta con este número de documento.' },
@@ -205,29 +193,12 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // first adopts the sales Cesce already holds instead of declaring them again.
   const checkAtCesce = !ledger.adoptionDone(contractNo) || (options.verifyAtCesce ?? false);
   const erp = await source.connect();
-  const report: SyncReport = {
+  const report: SyncReport = emptyReport({
     dryRun,
     contractNo,
     erp: { system: erp.system, version: erp.version, company: erp.company.name, url: erp.url },
-    mode: 'full',
-    read: { mode: 'full', fullReason: null, changedSince: null, reopened: 0, stored: null },
-    classificationsRequested: 0,
-    classifications: [],
-    salesDeclared: 0,
-    creditNotesDeclared: 0,
-    alreadyDeclared: 0,
-    adopted: 0,
-    reconciled: { confirmed: 0, resent: 0 },
-    skipped: [],
-    rejected: [],
-    stillRejected: [],
-    failed: [],
-    conflicts: [],
-    warnings: [],
-    writeBack: { partners: 0, invoices: 0, errors: [], supported: source.capabilities?.writeBack !== false },
-    requests: { cesce: 0, token: 0 },
-    durationMs: 0,
-  };
+    writeBackSupported: source.capabilities?.writeBack !== false,
+  });
   const runId = dryRun ? null : ledger.startRun(false);
   const skip = (s: SkippedItem) => report.skipped.push(s);
 

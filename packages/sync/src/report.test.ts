@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatReport, type SyncReport } from './report.js';
+import { emptyReport, formatReport, type SyncReport } from './report.js';
 
 function report(over: Partial<SyncReport>): SyncReport {
-  return {
-    dryRun: false,
-    contractNo: '34109150331',
-    erp: { system: 'odoo', version: '17.0 over JSON-RPC', company: 'Industrias Demo Levante SL', url: 'http://127.0.0.1:8069' },
-    mode: 'full',
-    read: { mode: 'full', fullReason: 'first run on this ERP database', changedSince: null, reopened: 0, stored: null },
-    classificationsRequested: 0,
-    classifications: [],
-    salesDeclared: 0,
-    creditNotesDeclared: 0,
-    alreadyDeclared: 0,
-    adopted: 0,
-    reconciled: { confirmed: 0, resent: 0 },
-    skipped: [],
-    rejected: [],
-    stillRejected: [],
-    failed: [],
-    conflicts: [],
-    warnings: [],
-    writeBack: { partners: 0, invoices: 0, errors: [] },
-    requests: { cesce: 0, token: 0 },
-    durationMs: 10,
-    ...over,
-  };
+  const erp = { system: 'odoo', version: '17.0 over JSON-RPC', company: 'Industrias Demo Levante SL', url: 'http://127.0.0.1:8069' };
+  return { ...emptyReport({ dryRun: false, contractNo: '34109150331', erp, writeBackSupported: true }), durationMs: 10, ...over };
 }
 
 describe('formatReport', () => {

@@ -107,6 +107,33 @@ export interface SyncReport {
   durationMs: number;
 }
 
+/** A report with nothing done yet: the start of every run. */
+export function emptyReport(fields: { dryRun: boolean; contractNo: string; erp: SyncReport['erp']; writeBackSupported: boolean }): SyncReport {
+  return {
+    dryRun: fields.dryRun,
+    contractNo: fields.contractNo,
+    erp: fields.erp,
+    mode: 'full',
+    read: { mode: 'full', fullReason: null, changedSince: null, reopened: 0, stored: null },
+    classificationsRequested: 0,
+    classifications: [],
+    salesDeclared: 0,
+    creditNotesDeclared: 0,
+    alreadyDeclared: 0,
+    adopted: 0,
+    reconciled: { confirmed: 0, resent: 0 },
+    skipped: [],
+    rejected: [],
+    stillRejected: [],
+    failed: [],
+    conflicts: [],
+    warnings: [],
+    writeBack: { partners: 0, invoices: 0, errors: [], supported: fields.writeBackSupported },
+    requests: { cesce: 0, token: 0 },
+    durationMs: 0,
+  };
+}
+
 /**
  * 0: finished, nothing rejected, failed, in conflict or left unwritten in the ERP in this run (items
  * still rejected from earlier runs are listed but do not change the code); 2: finished with such items.

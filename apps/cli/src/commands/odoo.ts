@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { connectOdooTransport, formatSetupReport, setupOdoo, type OdooTransport } from '@cesce-connect/connector-odoo';
+import { connectOdoo, formatSetupReport, setupOdoo, type OdooTransport } from '@cesce-connect/connector-odoo';
 import { loadOdooConfig } from '../config.js';
 import { printFatal } from '../output.js';
 
@@ -64,14 +64,7 @@ export async function odooSetupCommand(flags: SetupFlags): Promise<number> {
   try {
     const config = loadOdooConfig(flags.config);
     secrets = [config.password];
-    const opened = await connectOdooTransport({
-      url: config.url,
-      database: config.database,
-      username: config.username,
-      password: config.password,
-      timeoutMs: config.timeoutMs,
-      protocol: config.protocol ?? 'auto',
-    });
+    const opened = await connectOdoo(config);
     transport = opened.transport;
     await transport.authenticate();
     const report = await setupOdoo(transport, { fields: config.fields, preset: config.fieldsPreset, dryRun: flags.dryRun ?? false });

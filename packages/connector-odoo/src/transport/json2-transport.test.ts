@@ -1,25 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FIXTURE } from '../__fixtures__/dataset.js';
-import { startOdooEmulator, type OdooEmulator, type OdooHtmlAnswer } from '../testing/index.js';
+import { startOdooEmulator, type OdooHtmlAnswer } from '../testing/index.js';
 import { namedArguments, OdooJson2Transport } from './json2-transport.js';
-import { datasetFor, expectNoSecret, failure, OTHER_API_KEY, silentServer } from './test-support.js';
+import { datasetFor, emulatorFor, expectNoSecret, failure, OTHER_API_KEY, SECRETS, silentServer } from './test-support.js';
 import type { OdooTransportOptions } from './types.js';
 
-let emulator: OdooEmulator;
-beforeAll(async () => {
-  emulator = await startOdooEmulator({ dataset: datasetFor('19.0') });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.htmlAnswer = undefined;
-});
-
-const SECRETS = [FIXTURE.password, FIXTURE.apiKey, FIXTURE.otherPassword, OTHER_API_KEY];
+const emulator = emulatorFor('19.0');
 
 function options(overrides: Partial<OdooTransportOptions> = {}): OdooTransportOptions {
-  return { url: emulator.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.apiKey, ...overrides };
+  return { url: emulator().url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.apiKey, ...overrides };
 }
 
 async function connected(overrides: Partial<OdooTransportOptions> = {}): Promise<OdooJson2Transport> {
@@ -62,17 +51,17 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
   });
 
   test('a key with an invisible character pasted in says so before any request', async () => {
-    emulator.calls.length = 0;
+    emulator().calls.length = 0;
     const err = await failure(new OdooJson2Transport(options({ password: `${FIXTURE.apiKey}\u200b` })).authenticate());
     expect(err.kind).toBe('access-denied');
     expect(err.message).toContain(`has a character that cannot be sent (position ${FIXTURE.apiKey.length + 1})`);
-    expect(emulator.calls).toEqual([]);
+    expect(emulator().calls).toEqual([]);
   });
 
   test('reads /web/version, learns its uid from context_get and calls methods with named arguments', async () => {
     const t = new OdooJson2Transport(options());
     expect(await t.version()).toEqual({ serverVersion: '19.0', serverVersionInfo: [19, 0, 0, 'final', 0, ''], serverSerie: '19.0', protocolVersion: 1, major: 19 });
-    emulator.calls.length = 0;
+    emulator().calls.length = 0;
     expect(await t.authenticate()).toBe(2);
     const rows = await t.executeKw<Record<string, unknown>[]>('res.partner', 'read', [[10, 13], ['name', 'country_id']]);
     expect(rows).toEqual([
@@ -80,27 +69,27 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
       { id: 13, name: 'Beta Logística SA', country_id: [68, 'Spain'] },
     ]);
     expect(await t.executeKw('res.partner', 'search', [[['vat', '=', 'A28123453']]], { limit: 1 })).toEqual([13]);
-    expect(emulator.calls).toEqual([
+    expect(emulator().calls).toEqual([
       { service: 'object', method: 'context_get', model: 'res.users', args: [], kwargs: {}, protocol: 'json2' },
       // The key must belong to the configured user.
       { service: 'object', method: 'read', model: 'res.users', args: [], kwargs: { ids: [2], fields: ['login'] }, protocol: 'json2' },
       { service: 'object', method: 'read', model: 'res.partner', args: [], kwargs: { ids: [10, 13], fields: ['name', 'country_id'] }, protocol: 'json2' },
       { service: 'object', method: 'search', model: 'res.partner', args: [], kwargs: { domain: [['vat', '=', 'A28123453']], limit: 1 }, protocol: 'json2' },
     ]);
-    expect(JSON.stringify(emulator.calls)).not.toContain(FIXTURE.apiKey);
+    expect(JSON.stringify(emulator().calls)).not.toContain(FIXTURE.apiKey);
   });
 
   test('a password is refused (API keys only): access-denied naming user and URL, never the secret', async () => {
     const err = await failure(new OdooJson2Transport(options({ password: FIXTURE.password })).authenticate());
     expect(err.kind).toBe('access-denied');
-    expect(err.message).toBe(`Odoo refused the API key of user ${FIXTURE.login} on database ${FIXTURE.database} at ${emulator.url}/json/2/res.users/context_get (Invalid apikey)`);
+    expect(err.message).toBe(`Odoo refused the API key of user ${FIXTURE.login} on database ${FIXTURE.database} at ${emulator().url}/json/2/res.users/context_get (Invalid apikey)`);
     expect(err.hint).toMatch(/API keys only/);
     expectNoSecret(err, SECRETS);
   });
 
   test('a revoked API key fails the next call with access-denied', async () => {
     const t = await connected({ username: FIXTURE.otherLogin, password: OTHER_API_KEY });
-    const other = emulator.users.find((u) => u.login === FIXTURE.otherLogin)!;
+    const other = emulator().users.find((u) => u.login === FIXTURE.otherLogin)!;
     other.apiKeys = [];
     try {
       const err = await failure(t.executeKw('res.partner', 'search_count', [[]]));
@@ -153,9 +142,9 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
 
   test('an unknown method with positional arguments fails before any request', async () => {
     const t = await connected();
-    emulator.calls.length = 0;
+    emulator().calls.length = 0;
     await expect(t.executeKw('res.partner', 'action_archive', [[10]])).rejects.toThrow(TypeError);
-    expect(emulator.calls).toEqual([]);
+    expect(emulator().calls).toEqual([]);
   });
 
   test.each<[OdooHtmlAnswer, RegExp]>([
@@ -163,10 +152,10 @@ describe('OdooJson2Transport over /json/2 (Odoo 19)', () => {
     ['redirect-https', /HTTP 301, redirected to https:\/\/127\.0\.0\.1:\d+\/json\/2\/res\.users\/context_get/],
     ['login-page', /HTTP 200, the answer is not JSON, got a page titled 'Odoo'/],
   ])('an HTML answer (%s) is a protocol error naming the URL', async (mode, detail) => {
-    emulator.htmlAnswer = mode;
+    emulator().htmlAnswer = mode;
     const err = await failure(new OdooJson2Transport(options()).authenticate());
     expect(err.kind).toBe('protocol');
-    expect(err.message).toContain(`Odoo at ${emulator.url}/json/2/res.users/context_get did not answer JSON-2`);
+    expect(err.message).toContain(`Odoo at ${emulator().url}/json/2/res.users/context_get did not answer JSON-2`);
     expect(err.message).toMatch(detail);
     expectNoSecret(err, SECRETS);
   });

@@ -1,26 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FIXTURE } from '../__fixtures__/dataset.js';
-import { startOdooEmulator, type OdooEmulator, type OdooHtmlAnswer } from '../testing/index.js';
+import type { OdooHtmlAnswer } from '../testing/index.js';
 import { OdooJsonRpcTransport } from './jsonrpc-transport.js';
 import { OdooXmlRpcTransport } from './xmlrpc-transport.js';
-import { closedPortUrl, datasetFor, expectNoSecret, failure, OTHER_API_KEY, serve, silentServer } from './test-support.js';
+import { closedPortUrl, emulatorFor, expectNoSecret, failure, SECRETS, serve, silentServer } from './test-support.js';
 import type { OdooTransportOptions } from './types.js';
 
-let emulator: OdooEmulator;
-beforeAll(async () => {
-  emulator = await startOdooEmulator({ dataset: datasetFor('17.0') });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.htmlAnswer = undefined;
-});
-
-const SECRETS = [FIXTURE.password, FIXTURE.apiKey, FIXTURE.otherPassword, OTHER_API_KEY];
+const emulator = emulatorFor('17.0');
 
 function options(overrides: Partial<OdooTransportOptions> = {}): OdooTransportOptions {
-  return { url: emulator.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, ...overrides };
+  return { url: emulator().url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, ...overrides };
 }
 
 async function connected(overrides: Partial<OdooTransportOptions> = {}): Promise<OdooJsonRpcTransport> {
@@ -31,8 +20,8 @@ async function connected(overrides: Partial<OdooTransportOptions> = {}): Promise
 
 describe('OdooJsonRpcTransport over /jsonrpc', () => {
   test('reads the version, logs in with a password or an API key and reads records', async () => {
-    const t = new OdooJsonRpcTransport(options({ url: `${emulator.url}/web#action=12` }));
-    expect(t.url).toBe(emulator.url);
+    const t = new OdooJsonRpcTransport(options({ url: `${emulator().url}/web#action=12` }));
+    expect(t.url).toBe(emulator().url);
     const version = await t.version();
     expect(version).toMatchObject({ serverVersion: '17.0', major: 17, serverVersionInfo: [17, 0, 0, 'final', 0, ''] });
     expect(await t.authenticate()).toBe(2);
@@ -44,7 +33,7 @@ describe('OdooJsonRpcTransport over /jsonrpc', () => {
     expect(rows).toEqual([{ id: 10, name: 'Alfa Construcciones SL', parent_id: false, vat: 'ESB12345674', x_cesce_requested_limit: 60000 }]);
     const withKey = await connected({ password: FIXTURE.apiKey });
     expect(withKey.uid).toBe(2);
-    const last = emulator.calls.at(-1)!;
+    const last = emulator().calls.at(-1)!;
     expect(last).toMatchObject({ service: 'common', method: 'authenticate', protocol: 'jsonrpc', args: [FIXTURE.database, FIXTURE.login, '***', {}] });
   });
 
@@ -53,18 +42,18 @@ describe('OdooJsonRpcTransport over /jsonrpc', () => {
     expect(err.kind).toBe('access-denied');
     expect(err.message).toContain(FIXTURE.login);
     expect(err.message).toContain(FIXTURE.database);
-    expect(err.message).toContain(emulator.url);
+    expect(err.message).toContain(emulator().url);
     expectNoSecret(err, ['wrong-secret-123', ...SECRETS]);
   });
 
   test('a password revoked after login makes execute_kw fail with access-denied (AccessDenied)', async () => {
     const t = await connected({ username: FIXTURE.otherLogin, password: FIXTURE.otherPassword });
-    const other = emulator.users.find((u) => u.login === FIXTURE.otherLogin)!;
+    const other = emulator().users.find((u) => u.login === FIXTURE.otherLogin)!;
     other.password = 'changed-password';
     try {
       const err = await failure(t.executeKw('res.partner', 'search_count', [[]]));
       expect(err.kind).toBe('access-denied');
-      expect(err.message).toContain(`${emulator.url}/jsonrpc`);
+      expect(err.message).toContain(`${emulator().url}/jsonrpc`);
       expectNoSecret(err, SECRETS);
     } finally {
       other.password = FIXTURE.otherPassword;
@@ -111,14 +100,14 @@ describe('OdooJsonRpcTransport over /jsonrpc', () => {
   });
 
   test('records every call with its protocol and without secrets', async () => {
-    emulator.calls.length = 0;
+    emulator().calls.length = 0;
     const t = await connected({ password: FIXTURE.apiKey });
     await t.executeKw('res.partner', 'search_count', [[['customer_rank', '>', 0]]]);
-    expect(emulator.calls.map((c) => [c.service, c.method, c.protocol])).toEqual([
+    expect(emulator().calls.map((c) => [c.service, c.method, c.protocol])).toEqual([
       ['common', 'authenticate', 'jsonrpc'],
       ['object', 'search_count', 'jsonrpc'],
     ]);
-    expect(JSON.stringify(emulator.calls)).not.toContain(FIXTURE.apiKey);
+    expect(JSON.stringify(emulator().calls)).not.toContain(FIXTURE.apiKey);
   });
 
   test.each<[OdooHtmlAnswer, RegExp]>([
@@ -126,10 +115,10 @@ describe('OdooJsonRpcTransport over /jsonrpc', () => {
     ['redirect-https', /HTTP 301, redirected to https:\/\/127\.0\.0\.1:\d+\/jsonrpc/],
     ['login-page', /HTTP 200, the answer is not JSON, got a page titled 'Odoo'/],
   ])('an HTML answer (%s) is a protocol error naming the URL', async (mode, detail) => {
-    emulator.htmlAnswer = mode;
+    emulator().htmlAnswer = mode;
     const err = await failure(new OdooJsonRpcTransport(options()).authenticate());
     expect(err.kind).toBe('protocol');
-    expect(err.message).toContain(`Odoo at ${emulator.url}/jsonrpc did not answer JSON-RPC`);
+    expect(err.message).toContain(`Odoo at ${emulator().url}/jsonrpc did not answer JSON-RPC`);
     expect(err.message).toMatch(detail);
     expect(err.message).toContain('common.authenticate');
     expectNoSecret(err, SECRETS);

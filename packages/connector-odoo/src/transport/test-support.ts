@@ -1,13 +1,34 @@
 /** Shared by the transport tests (not exported by the package). */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { ErpError } from '@cesce-connect/core';
-import { fixtureDataset } from '../__fixtures__/dataset.js';
-import type { OdooDataset } from '../testing/index.js';
+import { FIXTURE, fixtureDataset } from '../__fixtures__/dataset.js';
+import { startOdooEmulator, type OdooDataset, type OdooEmulator } from '../testing/index.js';
 
 /** An API key for the fixture's "other" user (company 2 only), added by `datasetFor`. */
 export const OTHER_API_KEY = 'other-api-key-9876543210';
+
+/** Every secret of the fixture, none of which may appear in an error. */
+export const SECRETS = [FIXTURE.password, FIXTURE.apiKey, FIXTURE.otherPassword, OTHER_API_KEY];
+
+/**
+ * An emulator of the fixture served as Odoo `version`, started before the file's tests and closed
+ * after them; its HTML-answer switch is reset after each test. Returns the running emulator.
+ */
+export function emulatorFor(version: string): () => OdooEmulator {
+  let emulator: OdooEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startOdooEmulator({ dataset: datasetFor(version) });
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  afterEach(() => {
+    if (emulator) emulator.htmlAnswer = undefined;
+  });
+  return () => emulator!;
+}
 
 /** The fixture dataset served as Odoo `version` (fields that version lacks left out). */
 export function datasetFor(version: string): OdooDataset {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErpError } from '@cesce-connect/core';
+import { failure } from './test-support.js';
 import { startOdooEmulator, type OdooEmulator } from '../testing/index.js';
 import { fixtureDataset, FIXTURE } from '../__fixtures__/dataset.js';
 import { OdooXmlRpcTransport, normalizeOdooUrl } from './xmlrpc-transport.js';
@@ -21,15 +22,6 @@ function transport(overrides: Partial<ConstructorParameters<typeof OdooXmlRpcTra
   return new OdooXmlRpcTransport({ url: emulator.url, database: FIXTURE.database, username: FIXTURE.login, password: FIXTURE.password, ...overrides });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ErpError);
-    return err as ErpError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A throw-away HTTP server on loopback. */
 async function serve(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void>; server: http.Server }> {

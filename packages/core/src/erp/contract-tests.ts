@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isIsoDate } from '../dates.js';
 import type { Money } from '../money.js';
 import type { Debtor, ErpDescription, MappingIssue, SaleDocument } from './model.js';
-import type { ChangeWatermark, ErpSource } from './source.js';
+import { compareWatermarks, type ChangeWatermark, type ErpSource } from './source.js';
 
 export interface ErpSourceContractSubject {
   /** A fresh, not yet connected source over test data. */
@@ -31,16 +31,6 @@ export interface ErpSourceContractSubject {
 
 export type ErpSourceContractFactory = () => Promise<ErpSourceContractSubject> | ErpSourceContractSubject;
 
-/** (`updatedAt`, `erpId`) order, as `sync` compares watermarks: text stamps, numeric ids numerically. */
-export function compareChangeWatermarks(a: ChangeWatermark, b: ChangeWatermark): number {
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
-  if (/^\d+$/.test(a.erpId) && /^\d+$/.test(b.erpId)) {
-    const x = BigInt(a.erpId);
-    const y = BigInt(b.erpId);
-    return x === y ? 0 : x < y ? -1 : 1;
-  }
-  return a.erpId === b.erpId ? 0 : a.erpId < b.erpId ? -1 : 1;
-}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -235,7 +225,7 @@ export function describeErpSourceContract(name: string, factory: ErpSourceContra
         documents
           .filter((d): d is SaleDocument & { updatedAt: string } => d.updatedAt !== null)
           .map((d) => ({ doc: d, mark: { updatedAt: d.updatedAt, erpId: d.erpId } }))
-          .sort((a, b) => compareChangeWatermarks(a.mark, b.mark));
+          .sort((a, b) => compareWatermarks(a.mark, b.mark));
 
       it('declares a scope and documentsByIds, and stamps every document', (ctx) => {
         if (!incremental()) return ctx.skip();
@@ -248,7 +238,7 @@ export function describeErpSourceContract(name: string, factory: ErpSourceContra
         if (!incremental()) return ctx.skip();
         const last = stamped().at(-1)!.mark;
         const older = (await collect(source.documents({ changedSince: last })))
-          .filter((d) => d.updatedAt === null || compareChangeWatermarks({ updatedAt: d.updatedAt, erpId: d.erpId }, last) < 0)
+          .filter((d) => d.updatedAt === null || compareWatermarks({ updatedAt: d.updatedAt, erpId: d.erpId }, last) < 0)
           .map((d) => `${d.ref} (${d.updatedAt})`);
         expect(older).toEqual([]);
       });
@@ -258,10 +248,10 @@ export function describeErpSourceContract(name: string, factory: ErpSourceContra
         const all = stamped();
         const middle = all[Math.floor(all.length / 2)]!.mark;
         const read = await collect(source.documents({ changedSince: middle }));
-        const older = read.filter((d) => d.updatedAt === null || compareChangeWatermarks({ updatedAt: d.updatedAt, erpId: d.erpId }, middle) < 0);
+        const older = read.filter((d) => d.updatedAt === null || compareWatermarks({ updatedAt: d.updatedAt, erpId: d.erpId }, middle) < 0);
         expect(older.map((d) => `${d.ref} (${d.updatedAt})`), 'documents older than the watermark').toEqual([]);
         const got = new Set(read.map((d) => d.erpId));
-        const later = all.filter((x) => compareChangeWatermarks(x.mark, middle) > 0).map((x) => x.doc.erpId);
+        const later = all.filter((x) => compareWatermarks(x.mark, middle) > 0).map((x) => x.doc.erpId);
         expect(later.filter((id) => !got.has(id)), 'documents changed after the watermark that were not read').toEqual([]);
       });
 

@@ -26,6 +26,20 @@ export interface ChangeWatermark {
   erpId: string;
 }
 
+/**
+ * Orders two positions in the ERP's change order: `updatedAt` as strings (the ERP's own sortable
+ * stamps), then `erpId`, numerically when both are integers.
+ */
+export function compareWatermarks(a: ChangeWatermark, b: ChangeWatermark): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
+  if (/^\d+$/.test(a.erpId) && /^\d+$/.test(b.erpId)) {
+    const x = BigInt(a.erpId);
+    const y = BigInt(b.erpId);
+    return x === y ? 0 : x < y ? -1 : 1;
+  }
+  return a.erpId === b.erpId ? 0 : a.erpId < b.erpId ? -1 : 1;
+}
+
 export interface DocumentQuery {
   /** Only documents with an invoice date on or after this `YYYY-MM-DD`. */
   fromDate?: string | undefined;
