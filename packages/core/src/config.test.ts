@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cesceConfigSchema, parseConfig } from './config.js';
@@ -21,6 +24,29 @@ describe('config', () => {
     const c = parseConfig(schema, { cesce: base }, { file: 'c.json', env: { SECRET: 's' } });
     expect(c.cesce.clientSecret).toBe('s');
     expect(c.cesce.scope).toBe('create read update delete');
+  });
+
+  it('resolves file: references relative to the config file, dropping one trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cesce-config-'));
+    try {
+      writeFileSync(join(dir, 'secret.txt'), 'from-a-file\n');
+      writeFileSync(join(dir, 'empty.txt'), '');
+      const file = join(dir, 'c.json');
+      const c = parseConfig(schema, { cesce: { ...base, clientSecret: 'file:secret.txt' } }, { file, env: {} });
+      expect(c.cesce.clientSecret).toBe('from-a-file');
+      const bad = (ref: string) => {
+        try {
+          parseConfig(schema, { cesce: { ...base, clientSecret: ref } }, { file, env: {} });
+        } catch (error) {
+          return (error as ConfigError).issues;
+        }
+        return [];
+      };
+      expect(bad('file:nope.txt')).toEqual([{ path: 'cesce.clientSecret', message: `the file ${join(dir, 'nope.txt')} cannot be read (not found)` }]);
+      expect(bad('file:empty.txt')).toEqual([{ path: 'cesce.clientSecret', message: `the file ${join(dir, 'empty.txt')} is empty` }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names missing sections and unset variables by path', () => {

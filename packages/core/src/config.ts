@@ -1,32 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { checkContractNumber } from './contract-number.js';
 import { ConfigError, redact } from './errors.js';
 
+/** How a config value was given: written in the file, or a reference to the environment or a file. */
+export type ConfigValueSource = 'inline' | 'env' | 'file';
+
+export interface ReferenceOptions {
+  /** Directory `file:` paths are relative to (the config file's); default the working directory. */
+  baseDir?: string | undefined;
+  /** Told the source of every string value, by dotted path (diagnostics: secrets written inline). */
+  onValue?: ((path: string, source: ConfigValueSource) => void) | undefined;
+}
+
 /**
- * Config values may reference the environment instead of holding secrets:
- * `"clientSecret": "env:CESCE_CLIENT_SECRET"`. `resolveEnvReferences` replaces every such string
- * and reports the unset ones by their path; the values themselves are never printed.
+ * Config values may reference where a secret is kept instead of holding it:
+ * `"clientSecret": "env:CESCE_CLIENT_SECRET"` (an environment variable) or
+ * `"clientSecret": "file:secrets/cesce-secret.txt"` (a file, e.g. a Docker or Kubernetes secret,
+ * relative to the config file; one trailing newline is dropped). `resolveEnvReferences` replaces
+ * every such string and reports the unset or unreadable ones by their path; the values themselves
+ * are never printed.
  */
 export function resolveEnvReferences(
   value: unknown,
   env: Record<string, string | undefined>,
   path: string[] = [],
   missing: { path: string; message: string }[] = [],
+  options: ReferenceOptions = {},
 ): unknown {
   if (typeof value === 'string') {
+    const where = path.join('.');
     const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(value.trim());
-    if (!m) return value;
-    const v = env[m[1]!];
-    if (v === undefined || v === '') {
-      missing.push({ path: path.join('.'), message: `environment variable ${m[1]} is not set` });
-      return undefined;
+    if (m) {
+      options.onValue?.(where, 'env');
+      const v = env[m[1]!];
+      if (v === undefined || v === '') {
+        missing.push({ path: where, message: `environment variable ${m[1]} is not set` });
+        return undefined;
+      }
+      return v;
     }
-    return v;
+    const f = /^file:(.+)$/.exec(value.trim());
+    if (f) {
+      options.onValue?.(where, 'file');
+      const file = resolvePath(options.baseDir ?? '.', f[1]!.trim());
+      try {
+        const text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+        if (text === '') {
+          missing.push({ path: where, message: `the file ${file} is empty` });
+          return undefined;
+        }
+        return text;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        missing.push({ path: where, message: `the file ${file} cannot be read (${code === 'ENOENT' ? 'not found' : code})` });
+        return undefined;
+      }
+    }
+    options.onValue?.(where, 'inline');
+    return value;
   }
-  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, [...path, String(i)], missing));
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, [...path, String(i)], missing, options));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = resolveEnvReferences(v, env, [...path, k], missing);
+    for (const [k, v] of Object.entries(value)) out[k] = resolveEnvReferences(v, env, [...path, k], missing, options);
     return out;
   }
   return value;
@@ -48,6 +86,12 @@ export const cesceConfigSchema = z
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     scope: z.string().default('create read update delete'),
+    /** The Cesce APIs this installation uses; `cesce diagnose` checks each (default: what `cesce sync` needs). */
+    apis: z
+      .array(z.enum(['classifications', 'sales', 'claims', 'financial']))
+      .min(1)
+      .default(['classifications', 'sales'])
+      .describe("Cesce APIs this installation uses (default ['classifications', 'sales'], what cesce sync needs); cesce diagnose checks the app's access to each"),
     timeoutMs: z.number().int().positive().default(30_000),
   })
   .strict()
@@ -91,7 +135,7 @@ export function parseConfig<S extends z.ZodType>(
   options: { file: string; env?: Record<string, string | undefined>; secretPaths?: readonly (readonly string[])[] },
 ): z.infer<S> {
   const missing: { path: string; message: string }[] = [];
-  const resolved = resolveEnvReferences(raw, options.env ?? process.env, [], missing);
+  const resolved = resolveEnvReferences(raw, options.env ?? process.env, [], missing, { baseDir: dirname(resolvePath(options.file)) });
   const parsed = schema.safeParse(resolved);
   // A message may quote a value: never one that is a secret, wherever it was put by mistake.
   const secrets = (options.secretPaths ?? []).map((p) => valueAt(resolved, p)).filter((v): v is string => typeof v === 'string');
