@@ -10,7 +10,7 @@ export type Guarded = { ok: true; app: SandboxApplication; token: TokenRecord; p
 /**
  * Checks common to every API call, in the order a request meets them: the gateway (Bearer token,
  * product subscription, scope), then the back end (contract number format, policy registered for
- * the application's policyholder, policy in force).
+ * the application's policyholder and in this catalog, policy in force).
  */
 export function guardApiCall(
   ctx: HandlerContext,
@@ -21,7 +21,8 @@ export function guardApiCall(
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const token = m?.[1] ? ctx.store.token(m[1], ctx.nowMs()) : undefined;
   const app = token ? ctx.store.application(token.clientId) : undefined;
-  if (!token || !app) return { ok: false, reply: ruleError('securityChecks') };
+  // A token of another catalog is unknown here, like any invalid token ([inferred]).
+  if (!token || !app || token.environment !== ctx.environment) return { ok: false, reply: ruleError('securityChecks') };
   if (!app.products.includes(route.product)) return { ok: false, reply: ruleError('productNotSubscribed') };
   const scope = OPERATION_SCOPES[route.operation];
   if (scope && !token.scopes.includes(scope)) return { ok: false, reply: ruleError('missingScope') };
@@ -30,7 +31,8 @@ export function guardApiCall(
   const check = checkContractNumber(raw);
   if (!check.ok || check.contract.value !== raw) return { ok: false, reply: ruleError('contractFormat', { contractNo: raw }) };
   const policy = ctx.store.policy(raw);
-  if (!policy || policy.policyholderTaxCode !== app.policyholderTaxCode) {
+  const inCatalog = !policy?.environments || policy.environments.includes(ctx.environment);
+  if (!policy || policy.policyholderTaxCode !== app.policyholderTaxCode || !inCatalog) {
     return { ok: false, reply: ruleError('policyNotRegistered', { contractNo: raw }) };
   }
   if (ctx.today() > policy.expiryDate) {

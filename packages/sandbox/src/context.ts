@@ -1,10 +1,13 @@
 import type { Store } from './store.js';
 import type { RuleName } from './rules/messages.js';
+import type { Catalog } from './data.js';
 
-export type EnvironmentKind = 'sandbox' | 'pre' | 'pro';
+/** The environment a request is served as: the catalog of its path prefix, else the emulator's own. */
+export type EnvironmentKind = Catalog;
 
 export interface HandlerContext {
   store: Store;
+  /** The catalog the request came in through (`/sandbox`, `/pre`, `/pro`, or the root's environment). */
   environment: EnvironmentKind;
   /** Today's date, YYYY-MM-DD. */
   today(): string;

@@ -33,6 +33,16 @@ const contractNo = z.string().superRefine((value, ctx) => {
 export const SCOPES = ['create', 'read', 'update', 'delete'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * Catalogs of Cesce's gateway, one per environment (`https://api.cesce.es/sandbox`, [portal];
+ * `/pre` and `/pro` [inferred]). The emulator serves each under its path prefix.
+ */
+export const CATALOGS = ['sandbox', 'pre', 'pro'] as const;
+export type Catalog = (typeof CATALOGS)[number];
+
+/** [inferred] The catalogs a record exists in; absent: all of them. */
+const catalogList = z.array(z.enum(CATALOGS)).min(1, { message: 'expected at least one of sandbox, pre, pro (or leave it out: all)' });
+
 export const sandboxApplicationSchema = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -43,6 +53,11 @@ export const sandboxApplicationSchema = z.object({
   /** 'oauth', 'classifications', 'sales', 'movements', 'collections', 'claims', 'financial' (other names are kept but unused). */
   products: z.array(z.string().min(1)),
   policyholderTaxCode: z.string().min(1),
+  /**
+   * [inferred] Catalogs the application is registered in (default: all). PRE and PRO issue separate
+   * credentials: in any other catalog its client id is unknown (401 invalid_client).
+   */
+  environments: catalogList.optional(),
 });
 export type SandboxApplication = z.infer<typeof sandboxApplicationSchema>;
 
@@ -255,6 +270,8 @@ export const sandboxPolicySchema = z.object({
   expiryDate: isoDate,
   /** [inferred] Policy not valid to operate (entry 400-3): every API call on it answers 400 POL006. */
   inactive: z.boolean().optional(),
+  /** [inferred] Catalogs the policy is registered in (default: all); elsewhere 403 POL003 (not registered). */
+  environments: catalogList.optional(),
   currencies: z.array(z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as "EUR"' })),
   options: z.object({
     creditNotes: z.boolean(),

@@ -18,6 +18,8 @@ export {
   sandboxSubsidiarySchema,
   SandboxDataError,
   SCOPES,
+  CATALOGS,
+  type Catalog,
   type SandboxData,
   type SandboxApplication,
   type SandboxPolicy,

@@ -13,7 +13,7 @@ import { handleClaims } from './claims.js';
 import { handleCollectionCreate } from './collections.js';
 import { handleFinancial } from './financial.js';
 import type { EnvironmentKind, HandlerContext, Reply } from './context.js';
-import { DEFAULT_DATA_FILE, loadSandboxData, parseSandboxData, type SandboxData } from './data.js';
+import { CATALOGS, DEFAULT_DATA_FILE, loadSandboxData, parseSandboxData, type SandboxData } from './data.js';
 import { matchRoute } from './routes.js';
 import { ruleError, type RuleName } from './rules/messages.js';
 import { DEFAULT_MOVEMENTS_PAGE_SIZE, handleMovements } from './movements.js';
@@ -38,7 +38,11 @@ export interface CesceEmulatorOptions {
   tokenTtlSeconds?: number;
   /** Portfolio Movements page size: this option, else the data file's `movementsPageSize`, else 50. */
   movementsPageSize?: number;
-  /** 'sandbox' (default): username/password ignored; 'pre' / 'pro': required and checked. */
+  /**
+   * The environment the root URL acts as. 'sandbox' (default): username/password ignored; 'pre' /
+   * 'pro': required and checked. The prefixes `/sandbox`, `/pre` and `/pro` always act as their
+   * own catalog (see `CesceEmulator.url`).
+   */
   environment?: EnvironmentKind;
   /** Today's date, YYYY-MM-DD (default: the UTC date of `clock()`). */
   now?: () => string;
@@ -70,10 +74,16 @@ export interface RequestLogEntry {
   operation?: OperationId;
   /** The error rule answered, when any (see RULES). */
   rule?: RuleName;
+  /** The catalog of the path prefix (`/sandbox`, `/pre`, `/pro`), when the request had one. */
+  catalog?: EnvironmentKind;
 }
 
 export interface CesceEmulator {
-  /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 (stands for https://api.cesce.es/sandbox). */
+  /**
+   * Base URL without a trailing slash, e.g. http://127.0.0.1:41234: acts as the `environment`
+   * option's catalog. `${url}/sandbox`, `${url}/pre` and `${url}/pro` act as those catalogs
+   * (https://api.cesce.es/sandbox, …/pre, …/pro), with one data set and one state.
+   */
   url: string;
   close(): Promise<void>;
   /** Deep copy of the current state. */
@@ -102,9 +112,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+/** Splits a catalog prefix (`/pre/oauth2/v1/token`) off a path; the root has none. */
+function splitCatalog(pathname: string): { catalog: EnvironmentKind | undefined; path: string } {
+  const m = /^\/([^/]+)(\/.*)?$/.exec(pathname);
+  const first = m?.[1];
+  if (first && (CATALOGS as readonly string[]).includes(first)) return { catalog: first as EnvironmentKind, path: m[2] ?? '/' };
+  return { catalog: undefined, path: pathname };
+}
+
+function send(res: ServerResponse, reply: Reply, nowMs: number): void {
   const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
+    // The server's clock (the `clock` option), as clients compare theirs with it.
+    date: new Date(nowMs).toUTCString(),
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     ...(reply.headers ?? {}),
@@ -133,6 +153,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
         ? parseSandboxData(options.data)
         : loadSandboxData(options.dataFile ?? DEFAULT_DATA_FILE),
     options.stateFile,
+    environment,
   );
   const ttl = options.tokenTtlSeconds ?? store.dataTokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isFinite(ttl) || ttl <= 0) throw new TypeError(`tokenTtlSeconds must be a positive number, got ${ttl}`);
@@ -154,22 +175,34 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
   }
   const faults = options.faults ? new FaultInjector(parseFaults(options.faults), clock) : undefined;
 
-  const ctx: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl, movementsPageSize };
+  const base: HandlerContext = { store, environment, today, nowMs: clock, tokenTtlSeconds: ttl, movementsPageSize };
+  /** One handler context per catalog: the same store, the catalog's environment rules. */
+  const contexts = Object.fromEntries(CATALOGS.map((c) => [c, { ...base, environment: c }])) as Record<EnvironmentKind, HandlerContext>;
   const requestLog: RequestLogEntry[] = [];
 
-  const dispatch = (req: IncomingMessage, rawBody: string, url: URL): { reply: Reply; operation?: OperationId } => {
+  const dispatch = (
+    req: IncomingMessage,
+    rawBody: string,
+    url: URL,
+    path: string,
+    catalog: EnvironmentKind | undefined,
+  ): { reply: Reply; operation?: OperationId } => {
+    const ctx = contexts[catalog ?? environment];
     const method = (req.method ?? 'GET').toUpperCase();
-    const match = matchRoute(method, url.pathname);
+    const match = matchRoute(method, path);
     const matchedOperation = match.kind === 'match' ? match.route.operation : undefined;
     const withOperation = (reply: Reply): { reply: Reply; operation?: OperationId } =>
       matchedOperation ? { reply, operation: matchedOperation } : { reply };
     const fault = faults?.check(matchedOperation);
     if (fault) return withOperation(fault);
     if (modelCases) {
+      // A model of Cesce's remote sandbox has no PRE or PRO catalog.
+      if (ctx.environment !== 'sandbox') return { reply: ruleError('notFound') };
       if (matchedOperation === 'token') return withOperation(handleToken(ctx, rawBody));
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!bearer || !ctx.store.token(bearer, ctx.nowMs())) return withOperation(ruleError('securityChecks'));
-      const found = findModelCase(modelCases, method, url.pathname, url.searchParams, rawBody);
+      const record = bearer ? ctx.store.token(bearer, ctx.nowMs()) : undefined;
+      if (!record || record.environment !== ctx.environment) return withOperation(ruleError('securityChecks'));
+      const found = findModelCase(modelCases, method, path, url.searchParams, rawBody);
       return withOperation(found ? { status: found.status, body: found.response } : ruleError('notFound'));
     }
     if (match.kind === 'not-found') return { reply: ruleError('notFound') };
@@ -223,6 +256,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const method = (req.method ?? 'GET').toUpperCase();
+    const { catalog, path } = splitCatalog(url.pathname);
     const finish = (reply: Reply, operation?: OperationId): void => {
       requestLog.push({
         method,
@@ -230,16 +264,17 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
         status: reply.status,
         ...(operation ? { operation } : {}),
         ...(reply.rule ? { rule: reply.rule } : {}),
+        ...(catalog ? { catalog } : {}),
       });
-      if (latency > 0) setTimeout(() => send(res, reply), latency);
-      else send(res, reply);
+      if (latency > 0) setTimeout(() => send(res, reply, clock()), latency);
+      else send(res, reply, clock());
     };
     readBody(req).then(
       (rawBody) => {
         // Everything from here to the answer is synchronous: one request's checks, mutation and
         // state-file write cannot interleave with another's.
         try {
-          const { reply, operation } = dispatch(req, rawBody, url);
+          const { reply, operation } = dispatch(req, rawBody, url, path, catalog);
           finish(reply, operation);
         } catch (err) {
           finish(ruleError('internalError', { detail: (err as Error).message }));

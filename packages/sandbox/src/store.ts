@@ -4,7 +4,9 @@ import { z } from 'zod';
 import {
   readJsonFile,
   sandboxDataSchema,
+  CATALOGS,
   SCOPES,
+  type Catalog,
   type SandboxApplication,
   type SandboxClassification,
   type SandboxCollection,
@@ -32,6 +34,8 @@ export interface TokenRecord {
   scopes: Scope[];
   /** Epoch milliseconds (emulator clock). */
   expiresAt: number;
+  /** The catalog that issued it: it is refused (401) in the others. */
+  environment: Catalog;
 }
 
 /** What `emulator.state()` returns: a deep copy, safe to inspect and keep. */
@@ -68,6 +72,8 @@ export const stateFileSchema = z.object({
       clientId: z.string(),
       scopes: z.array(z.enum(SCOPES)),
       expiresAt: z.number(),
+      /** Absent in state files written before catalogs: the emulator's environment. */
+      environment: z.enum(CATALOGS).optional(),
     }),
   ),
   data: sandboxDataSchema,
@@ -156,8 +162,11 @@ export class Store {
     for (const t of tokens) this.tokens.set(t.token, { ...t });
   }
 
-  /** Seeds from data, or resumes from `stateFile` when it exists. */
-  static open(seed: () => SandboxData, stateFile: string | undefined): Store {
+  /**
+   * Seeds from data, or resumes from `stateFile` when it exists. `environment`: the catalog of
+   * saved tokens that do not name one (state files written before catalogs).
+   */
+  static open(seed: () => SandboxData, stateFile: string | undefined, environment: Catalog = 'sandbox'): Store {
     if (stateFile && existsSync(stateFile)) {
       const state = readJsonFile(stateFile, stateFileSchema);
       return new Store(
@@ -167,7 +176,7 @@ export class Store {
           lastSaleRef: BigInt(state.lastSaleCesceReferenceNo),
           tokensIssued: state.tokensIssued,
         },
-        state.tokens,
+        state.tokens.map((t) => ({ ...t, environment: t.environment ?? environment })),
         stateFile,
       );
     }

@@ -10,7 +10,7 @@ function isScope(s: string): s is Scope {
 /**
  * POST /oauth2/v1/token: OAuth2 password grant with form fields grant_type, client_id,
  * client_secret, scope, username, password ([portal]). username/password are ignored in the
- * sandbox and required in PRE/PRO ([seed]).
+ * sandbox and required in PRE/PRO ([seed]). The token belongs to the catalog that issued it.
  */
 export function handleToken(ctx: HandlerContext, rawBody: string): Reply {
   const form = new URLSearchParams(rawBody);
@@ -19,7 +19,10 @@ export function handleToken(ctx: HandlerContext, rawBody: string): Reply {
   if (field('grant_type') !== 'password') return ruleError('unsupportedGrantType');
 
   const app = ctx.store.application(field('client_id'));
-  if (!app || app.clientSecret !== form.get('client_secret')) return ruleError('invalidClient');
+  // PRE and PRO issue separate credentials ([seed] 401-2): an application registered in other
+  // catalogs only is unknown here ([inferred]).
+  const registered = app && (!app.environments || app.environments.includes(ctx.environment));
+  if (!app || !registered || app.clientSecret !== form.get('client_secret')) return ruleError('invalidClient');
   if (!app.products.includes('oauth')) return ruleError('oauthNotSubscribed');
 
   if (ctx.environment !== 'sandbox') {
@@ -37,7 +40,10 @@ export function handleToken(ctx: HandlerContext, rawBody: string): Reply {
 
   const now = ctx.nowMs();
   const token = randomBytes(32).toString('base64url');
-  ctx.store.addToken({ token, clientId: app.clientId, scopes: granted, expiresAt: now + ctx.tokenTtlSeconds * 1000 }, now);
+  ctx.store.addToken(
+    { token, clientId: app.clientId, scopes: granted, expiresAt: now + ctx.tokenTtlSeconds * 1000, environment: ctx.environment },
+    now,
+  );
   return {
     status: 200,
     headers: { 'cache-control': 'no-store', pragma: 'no-cache' },

@@ -58,7 +58,11 @@ interface CesceEmulateFlags {
   faults?: string;
   mode: string;
   model?: string;
+  environment: string;
+  clockOffset?: string;
 }
+
+const EMULATOR_ENVIRONMENTS = ['sandbox', 'pre', 'pro'] as const;
 
 /** The emulator options from the flags, or the message that explains a bad flag. */
 function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | string {
@@ -68,6 +72,12 @@ function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | stri
   if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) return `--token-ttl must be a positive whole number of seconds, not '${o.tokenTtl}'`;
   if (o.mode !== 'simulation' && o.mode !== 'sandbox-model') return `--mode must be simulation or sandbox-model, not '${o.mode}'`;
   if (o.mode === 'sandbox-model' && !o.model) return '--mode sandbox-model needs --model FILE';
+  if (!(EMULATOR_ENVIRONMENTS as readonly string[]).includes(o.environment)) return `--environment must be sandbox, pre or pro, not '${o.environment}'`;
+  if (o.mode === 'sandbox-model' && o.environment !== 'sandbox') return '--mode sandbox-model emulates the sandbox: leave out --environment or give sandbox';
+  const offset = o.clockOffset === undefined ? 0 : Number(o.clockOffset);
+  if (o.clockOffset !== undefined && !(o.clockOffset.trim() !== '' && Number.isInteger(offset) && Math.abs(offset) <= 10 * 365 * 86_400)) {
+    return `--clock-offset must be a whole number of seconds (negative: behind), at most ten years, not '${o.clockOffset}'`;
+  }
   let port: number;
   let faults: EmulatorFaults | undefined;
   try {
@@ -92,6 +102,8 @@ function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | stri
     ...(faults ? { faults } : {}),
     mode: o.mode,
     ...(o.model ? { model: o.model } : {}),
+    environment: o.environment as (typeof EMULATOR_ENVIRONMENTS)[number],
+    ...(offset !== 0 ? { clock: () => Date.now() + offset * 1000 } : {}),
   };
 }
 
@@ -184,16 +196,25 @@ export function registerEmulate(program: Command): void {
     .option('--faults <file>', 'fault-injection JSON (status5xxRate, rateLimit, failOperations); see packages/sandbox/README.md')
     .option('--mode <mode>', 'simulation (stateful rules) or sandbox-model (only the model\'s sample inputs, 404 otherwise)', 'simulation')
     .option('--model <file>', 'sandbox model file for --mode sandbox-model (format: docs/sandbox-data-format.md)')
+    .option('--environment <name>', 'what the root URL acts as: sandbox (username/password ignored), pre or pro (checked); /sandbox, /pre and /pro always serve their own catalog', 'sandbox')
+    .option('--clock-offset <seconds>', 'shift the emulator\'s clock (token expiry, today\'s date, the Date header) by this many seconds, e.g. -600, to provoke clock skew')
     .addHelpText(
       'after',
       `
 Demo credentials (embedded data): client id "demo-client-id", client secret "demo-client-secret",
 contract 34109150331 (valid) and 38100029218 (expired). Data format: docs/sandbox-data-format.md.
 
+Catalogs: like Cesce's gateway (https://api.cesce.es/sandbox, /pre, /pro), the emulator serves
+<url>/sandbox, <url>/pre and <url>/pro, each acting as that environment; the root URL acts as
+--environment. An application or policy with "environments" in the data file exists only in those
+catalogs (PRE credentials sent to PRO answer 401 invalid_client), and a token works only in the
+catalog that issued it.
+
 Examples:
   $ cesce emulate cesce
   $ cesce emulate cesce --port 4010 --state .cesce/emulator-state.json
   $ cesce emulate cesce --fail-rate 0.1 --rate-limit 10/1
+  $ cesce emulate cesce --environment pre --clock-offset -600
   $ cesce emulate cesce --mode sandbox-model --model packages/sandbox/data/sandbox-model.json`,
     )
     .action(async (o: CesceEmulateFlags) => {

@@ -100,7 +100,7 @@ export const RULES = {
     message: 'Client authentication failed: invalid client_id or client_secret.',
     operations: ['token'],
     kb: 'cesce-401-client-credentials',
-    when: 'unknown client_id or wrong client_secret',
+    when: 'unknown client_id or wrong client_secret; an application not registered in this catalog (`environments`)',
   },
   oauthNotSubscribed: {
     status: 401,
@@ -170,7 +170,7 @@ export const RULES = {
       'Cannot pass the security checks that are required by the target API or operation, Enable debug headers for more details.',
     operations: ALL_API,
     kb: 'cesce-401-client-credentials',
-    when: 'missing, unknown or expired Bearer token',
+    when: 'missing, unknown or expired Bearer token, or one issued in another catalog',
   },
   productNotSubscribed: {
     status: 401,
@@ -210,7 +210,7 @@ export const RULES = {
     message: 'El contrato {contractNo} no está dado de alta para el NIF del tomador.',
     operations: ALL_API,
     kb: 'cesce-403-policy-not-registered',
-    when: "contract unknown, or not of the application's policyholder",
+    when: "contract unknown, not of the application's policyholder, or not registered in this catalog (`environments`)",
   },
   policyExpired: {
     status: 400,
