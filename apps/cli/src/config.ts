@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig } from '@cesce-connect/core';
+import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig, zodIssues } from '@cesce-connect/core';
 
 /** The `odoo` section: how to reach the company's Odoo database, and which fields hold Cesce's data. */
 export const odooConfigSchema = z
@@ -126,6 +126,14 @@ export const syncConfigSchema = z
   })
   .strict();
 
+/** Exactly one ERP section. */
+function oneErp(c: { odoo?: unknown; soapErp?: unknown }, ctx: z.RefinementCtx): void {
+  if (!c.odoo && !c.soapErp) ctx.addIssue({ code: 'custom', path: ['odoo'], message: 'give the ERP: an `odoo` section or a `soapErp` section' });
+  if (c.odoo && c.soapErp) ctx.addIssue({ code: 'custom', path: ['soapErp'], message: 'give one ERP only: `odoo` or `soapErp`, not both' });
+}
+
+const SYNC_DEFAULTS = { ledger: '.cesce/ledger.sqlite', concurrency: 4 };
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -133,13 +141,32 @@ export const configSchema = z
     /** The ERP: exactly one of `odoo` and `soapErp`. */
     odoo: odooConfigSchema.optional(),
     soapErp: soapErpConfigSchema.optional(),
-    sync: syncConfigSchema.default({ ledger: '.cesce/ledger.sqlite', concurrency: 4 }),
+    sync: syncConfigSchema.default(SYNC_DEFAULTS),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    if (!c.odoo && !c.soapErp) ctx.addIssue({ code: 'custom', path: ['odoo'], message: 'give the ERP: an `odoo` section or a `soapErp` section' });
-    if (c.odoo && c.soapErp) ctx.addIssue({ code: 'custom', path: ['soapErp'], message: 'give one ERP only: `odoo` or `soapErp`, not both' });
-  });
+  .superRefine(oneErp);
+
+/** Everything but the `cesce` section (checked on its own by `cesce diagnose`). */
+const erpSectionsSchema = z
+  .object({
+    $schema: z.string().optional(),
+    cesce: z.unknown(),
+    odoo: odooConfigSchema.optional(),
+    soapErp: soapErpConfigSchema.optional(),
+    sync: syncConfigSchema.default(SYNC_DEFAULTS),
+  })
+  .strict()
+  .superRefine(oneErp);
+
+/** Dotted paths of every secret value a config may hold. */
+export const SECRET_PATHS = [
+  'cesce.clientSecret',
+  'cesce.password',
+  'odoo.password',
+  'soapErp.auth.password',
+  'soapErp.auth.token',
+  'soapErp.auth.passphrase',
+] as const;
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -164,15 +191,13 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   const config = parseConfig(configSchema, raw, {
     file,
     env,
-    secretPaths: [
-      ['cesce', 'clientSecret'],
-      ['cesce', 'password'],
-      ['odoo', 'password'],
-      ['soapErp', 'auth', 'password'],
-      ['soapErp', 'auth', 'token'],
-      ['soapErp', 'auth', 'passphrase'],
-    ],
+    secretPaths: SECRET_PATHS.map((p) => p.split('.')),
   });
+  return withPaths(config, file);
+}
+
+/** Paths in the config made absolute, relative to the config file's directory. */
+function withPaths<C extends Pick<Config, 'soapErp' | 'sync'>>(config: C, file: string): C & { file: string } {
   const base = dirname(resolve(file));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const ledger = rel(config.sync.ledger);
@@ -197,4 +222,17 @@ export function secretsOf(config: Config): string[] {
   return [config.cesce.clientSecret, config.cesce.password, config.odoo?.password, auth?.password, auth?.token, auth?.passphrase].filter(
     (s): s is string => !!s,
   );
+}
+
+/**
+ * Validates the ERP and sync sections of a config whose references are already resolved (what
+ * `cesce diagnose` needs: the `cesce` section is checked on its own there). Issues name the path.
+ */
+export function parseErpSections(
+  resolved: Record<string, unknown>,
+  file: string,
+): { ok: true; config: Pick<Config, 'odoo' | 'soapErp' | 'sync'> & { file: string } } | { ok: false; issues: { path: string; message: string }[] } {
+  const parsed = erpSectionsSchema.safeParse(resolved);
+  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
+  return { ok: true, config: withPaths(parsed.data, file) };
 }

@@ -5,7 +5,7 @@ import { createSoapErpSource, loadProfile } from '@cesce-connect/connector-soap-
 import type { Config } from './config.js';
 
 /** The ERP source a config names: its `odoo` or its `soapErp` section (the schema allows exactly one). */
-export function sourceFromConfig(config: Config & { file: string }): ErpSource {
+export function sourceFromConfig(config: Pick<Config, 'odoo' | 'soapErp'> & { file: string }): ErpSource {
   if (config.odoo) return createOdooSource(config.odoo);
   const soap = config.soapErp!;
   const profile = loadProfile(soap.profile, dirname(config.file));

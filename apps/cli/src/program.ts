@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDiagnose } from './commands/diagnose.js';
 import { registerEmulate } from './commands/emulate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerOdoo } from './commands/odoo.js';
@@ -21,6 +22,9 @@ Try it on the embedded emulators:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
   $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json
 
+Check an installation before go-live (credentials, contract, policy, ERP data):
+  $ cesce diagnose --config cesce.config.json --report diagnosis.md
+
 Prepare an Odoo database (creates the x_cesce_* fields):
   $ cesce odoo setup --config cesce.config.json --dry-run
 
@@ -32,6 +36,7 @@ Check our schemas against a document downloaded from Cesce's portal:
   $ cesce spec check sales-swagger.json`,
     );
   registerSync(program);
+  registerDiagnose(program);
   registerEmulate(program);
   registerExplain(program);
   registerSpec(program);
