@@ -2,31 +2,9 @@
  * `cesce emulate cesce --environment` and `--clock-offset`: the built CLI as its own process.
  * (`pnpm test` builds first; run `pnpm build` before running this file alone.)
  */
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './test-support.js';
+import { runCli, serving } from './test-support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
-
-/** Starts `cesce emulate cesce ...args`, calls `use` with its URL, then stops it with SIGTERM. */
-async function serving(args: string[], use: (url: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, [cli, 'emulate', 'cesce', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('close', () => reject(new Error('the emulator exited before printing its URL')));
-    });
-    await use(url);
-  } finally {
-    child.kill('SIGTERM');
-    await exit;
-  }
-}
 
 const demoToken = (url: string) =>
   fetch(`${url}/oauth2/v1/token`, {
@@ -37,7 +15,7 @@ const demoToken = (url: string) =>
 
 describe('cesce emulate cesce --environment / --clock-offset', () => {
   it('--environment pre makes the root act as PRE (username and password required), /sandbox stays the sandbox', async () => {
-    await serving(['--environment', 'pre'], async (url) => {
+    await serving('cesce', ['--environment', 'pre'], async (url) => {
       const root = await demoToken(url);
       expect(root.status).toBe(400);
       expect(((await root.json()) as { error: string }).error).toBe('invalid_grant');
@@ -46,7 +24,7 @@ describe('cesce emulate cesce --environment / --clock-offset', () => {
   });
 
   it('--clock-offset shifts the Date header', async () => {
-    await serving(['--clock-offset', '-3600'], async (url) => {
+    await serving('cesce', ['--clock-offset', '-3600'], async (url) => {
       const res = await demoToken(url);
       const skew = Date.now() - Date.parse(res.headers.get('date')!);
       expect(skew).toBeGreaterThan(3500_000);

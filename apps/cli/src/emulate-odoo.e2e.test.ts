@@ -1,34 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED, loadOdooDataset } from '@cesce-connect/connector-odoo/testing';
-import { runCli } from './test-support.js';
+import { root, runCli, serving } from './test-support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = join(root, 'apps/cli/dist/cesce.js');
 const demoDataset = join(root, 'examples/demo/odoo-dataset.json');
 
 const run = (args: string[]) => runCli(args);
 
-/** Starts `cesce emulate odoo ...args`, calls `use` with its URL, then stops it with SIGTERM. */
-async function serving(args: string[], use: (url: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, [cli, 'emulate', 'odoo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('close', () => reject(new Error('the emulator exited before printing its URL')));
-    });
-    await use(url);
-  } finally {
-    child.kill('SIGTERM');
-    await exit;
-  }
-}
 
 async function jsonrpc(url: string, service: string, method: string, args: unknown[]): Promise<unknown> {
   const res = await fetch(`${url}/jsonrpc`, {
@@ -50,7 +30,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('cesce emulate odoo', () => {
   it('--generate N --odoo-version V --save FILE serves a generated database of that version and saves it', async () => {
     const file = join(dir, 'generated.json');
-    await serving(['--generate', '300', '--odoo-version', '16.0', '--save', file], async (url) => {
+    await serving('odoo', ['--generate', '300', '--odoo-version', '16.0', '--save', file], async (url) => {
       const version = (await jsonrpc(url, 'common', 'version', [])) as { server_version: string };
       expect(version.server_version).toBe('16.0');
       const uid = (await jsonrpc(url, 'common', 'authenticate', [GENERATED.database, GENERATED.login, GENERATED.password, {}])) as number;
@@ -62,7 +42,7 @@ describe('cesce emulate odoo', () => {
   });
 
   it('--odoo-version overrides the version of a dataset file', async () => {
-    await serving(['--data', demoDataset, '--odoo-version', '14.0'], async (url) => {
+    await serving('odoo', ['--data', demoDataset, '--odoo-version', '14.0'], async (url) => {
       const version = (await jsonrpc(url, 'common', 'version', [])) as { server_version: string };
       expect(version.server_version).toBe('14.0');
     });
@@ -88,15 +68,9 @@ describe('cesce emulate odoo', () => {
   });
 
   it('--html-answer proxy-502 makes cesce sync stop with an error naming the URL and the proxy page', async () => {
-    await serving(['--data', demoDataset, '--html-answer', 'proxy-502'], async (url) => {
+    await serving('odoo', ['--data', demoDataset, '--html-answer', 'proxy-502'], async (url) => {
       const config = join(root, 'examples/demo/cesce.config.json');
-      const child = spawn(process.execPath, [cli, 'sync', '--config', config, '--ledger', join(dir, 'l.sqlite')], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ODOO_URL: url, CESCE_BASE_URL: 'http://127.0.0.1:9' },
-      });
-      let stderr = '';
-      child.stderr!.on('data', (c) => (stderr += c));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const { code, stderr } = await runCli(['sync', '--config', config, '--ledger', join(dir, 'l.sqlite')], { ODOO_URL: url, CESCE_BASE_URL: 'http://127.0.0.1:9' });
       expect(code).toBe(1);
       expect(stderr).toContain(url);
       expect(stderr).toMatch(/HTTP 502/);

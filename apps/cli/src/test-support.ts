@@ -1,5 +1,6 @@
 /** Shared by the CLI's end-to-end tests: run the built `cesce` as its own process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CesceClient } from '@cesce-connect/core';
@@ -40,4 +41,20 @@ export function demoCesceClient(baseUrl: string): CesceClient {
     contractNo: '34109150331',
     credentials: { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
   });
+}
+
+/** Starts `cesce emulate KIND ...args`, calls `use` with the URL it prints, then stops it with SIGTERM. */
+export async function serving(kind: 'cesce' | 'odoo' | 'soap-erp', args: string[], use: (url: string) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, [cli, 'emulate', kind, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('close', () => reject(new Error('the emulator exited before printing its URL')));
+    });
+    await use(url);
+  } finally {
+    child.kill('SIGTERM');
+    await exit;
+  }
 }
