@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'apps/cli/dist/cesce.js');
 const demo = join(root, 'examples/demo');
-const ledger = join(demo, '.cesce/demo-ledger.sqlite');
+// The demo's own ledger (not the config's sync.ledger): it belongs to emulators that live for one
+// demo only, so it must not stand in the way of runs against emulators started by hand.
+const ledger = join(demo, '.cesce/pnpm-demo-ledger.sqlite');
 const children = [];
 
 function startEmulator(args, name) {
@@ -49,7 +51,7 @@ try {
   console.log(`Cesce emulator: ${cesceUrl}\nOdoo emulator:  ${odooUrl}\n`);
   const env = { CESCE_BASE_URL: cesceUrl, ODOO_URL: odooUrl };
   const config = join(demo, 'cesce.config.json');
-  const code = await run(['sync', '--config', config], env);
+  const code = await run(['sync', '--config', config, '--ledger', ledger], env);
   // Exit code 2 means "finished with rejected items": the demo data contains some on purpose.
   if (code === 2) console.log('\nDemo finished: the rejected items above are in the demo data on purpose (exit code 2 in real use).');
   exitCode = code === 2 ? 0 : code;

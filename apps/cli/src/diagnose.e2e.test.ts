@@ -80,8 +80,33 @@ describe('cesce diagnose (built CLI)', () => {
 
   it('exit code 0 when nothing needs attention (Cesce side only)', async () => {
     const run = await runCli(['diagnose', '--config', config('cesce-only'), '--only', 'contract', 'auth', 'policy'], env());
-    expect(run.stdout).toContain('Verdict: ready for go-live');
+    // The verdict speaks only for the checks that ran.
+    expect(run.stdout).toMatch(/Verdict: ready for go-live as far as checked \(\d+ checks not run: --only\)/);
     expect(run.code).toBe(0);
+  });
+
+  it('--report never overwrites the config file or a file that is not Markdown, and names a missing folder', async () => {
+    const file = config('report-guard');
+    const before = readFileSync(file, 'utf8');
+    const self = await runCli(['diagnose', '--config', file, '--report', file, '--only', 'contract'], env());
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/is the config file itself/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const other = join(dir, 'notes.txt');
+    writeFileSync(other, 'keep me');
+    const txt = await runCli(['diagnose', '--config', file, '--report', other, '--only', 'contract'], env());
+    expect(txt.stderr).toMatch(/is not a Markdown \(\.md\) file: it is not overwritten/);
+    expect(readFileSync(other, 'utf8')).toBe('keep me');
+    const missing = await runCli(['diagnose', '--config', file, '--report', join(dir, 'no/such/folder/r.md'), '--only', 'contract'], env());
+    expect(missing.stderr).toMatch(/the folder .*no\/such\/folder does not exist/);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+  });
+
+  it('--ledger plans the first sync against another ledger than sync.ledger', async () => {
+    const ledger = join(dir, 'other-ledger.sqlite');
+    const run = await runCli(['diagnose', '--config', config('ledger-flag'), '--json', '--only', 'erp.first-sync', '--ledger', ledger], env());
+    const first = (JSON.parse(run.stdout) as { results: { id: string; observed: string }[] }).results.find((r) => r.id === 'erp.first-sync');
+    expect(first?.observed).toContain(`first sync: ledger ${ledger} does not exist yet`);
   });
 
   it('a wrong client secret is a blocking problem with the 401 fix, and the wrong value is never printed', async () => {

@@ -132,6 +132,7 @@ export async function diagnose(options: DiagnoseOptions, checks: readonly CheckD
     counts,
     exitCode: verdict === 'blocked' ? 1 : verdict === 'warnings' ? 2 : 0,
     results: clean,
+    notRun: checks.filter((c) => !ids.has(c.id)).map((c) => c.id),
   };
   return { report, redaction: { secrets: [...secrets], personal: [...personal] } };
 }

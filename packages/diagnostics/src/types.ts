@@ -215,6 +215,8 @@ export interface DiagnosticReport {
   /** 0 ready, 2 warnings only, 1 blocking problems. */
   exitCode: 0 | 1 | 2;
   results: CheckResult[];
+  /** Checks left out by `only`: the verdict speaks for the checks that ran, not for these. */
+  notRun: string[];
 }
 
 /** The report plus what renderers must hide; `redaction` is never serialised. */

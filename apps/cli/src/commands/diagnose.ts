@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   ALL_CHECKS,
@@ -21,18 +21,35 @@ interface DiagnoseFlags {
   report?: string;
   only?: string[];
   verbose?: boolean;
+  ledger?: string;
 }
 
 /** The ERP and sync sections as `cesce sync` reads them. */
-export function cliErpHooks(file: string): ErpHooks {
+export function cliErpHooks(file: string, ledger?: string): ErpHooks {
   return {
     secretPaths: SECRET_PATHS.filter((p) => !p.startsWith('cesce.')),
     load(resolved) {
       const parsed = parseErpSections(resolved, file);
       if (!parsed.ok) return parsed;
-      return { ok: true, source: sourceFromConfig(parsed.config), ledgerFile: parsed.config.sync.ledger };
+      return { ok: true, source: sourceFromConfig(parsed.config), ledgerFile: ledger ? resolve(ledger) : parsed.config.sync.ledger };
     },
   };
+}
+
+/**
+ * Where the Markdown report may go, checked before the diagnosis runs: never over the config
+ * file, never over a file that is not a report, into a folder that exists.
+ */
+function reportPath(report: string, config: string): string {
+  const file = resolve(report);
+  if (file === resolve(config)) throw new TypeError(`--report ${report} is the config file itself: name another file, e.g. diagnosis.md`);
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) throw new TypeError(`--report ${report} is a folder: name a file in it, e.g. ${resolve(file, 'diagnosis.md')}`);
+    if (!/\.(md|markdown)$/i.test(file)) throw new TypeError(`--report ${report} exists and is not a Markdown (.md) file: it is not overwritten; name a .md file`);
+  } else if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
+    throw new TypeError(`--report ${report}: the folder ${dirname(file)} does not exist`);
+  }
+  return file;
 }
 
 function checkList(): string {
@@ -55,6 +72,7 @@ export function registerDiagnose(program: Command): void {
     .option('--json', 'print the report as one JSON object instead of the table')
     .option('--report <file.md>', 'also write a Markdown report, secrets removed and personal data masked, to attach to a support request')
     .option('--only <check...>', 'run only these checks or groups (and what they need), e.g. --only auth network')
+    .option('--ledger <file>', 'the ledger the first-sync check plans against (overrides sync.ledger, as for cesce sync)')
     .option('--verbose', 'also show the details, fixes and knowledge-base entries of passed checks')
     .addHelpText(
       'after',
@@ -69,6 +87,12 @@ printed; the Markdown report also masks customer names, tax ids, user names and 
 --env checks the same config against another environment: a base URL ending in a catalog
 (/sandbox, /pre, /pro, as on https://api.cesce.es) is moved to that catalog. Credentials issued
 for one environment and used against another are recognised where Cesce's answers allow it.
+
+--only runs the named checks or groups and the checks they need; the verdict then speaks for
+those checks only ("ready for go-live as far as checked").
+
+Secrets in the config are best given as "env:NAME" (an environment variable) or "file:PATH"
+(a file, relative to the config file); written inline they warn, and block a PRO installation.
 
 Exit codes:
   0  ready for go-live
@@ -89,17 +113,18 @@ export async function diagnoseCommand(flags: DiagnoseFlags): Promise<number> {
   const json = flags.json ?? false;
   const progress = createProgress(!json && process.stderr.isTTY === true);
   try {
+    const report = flags.report === undefined ? undefined : reportPath(flags.report, flags.config);
     let settled = 0;
     const outcome = await diagnose({
       configFile: flags.config,
       environment: flags.env,
-      erp: cliErpHooks(flags.config),
+      erp: cliErpHooks(flags.config, flags.ledger),
       only: flags.only,
       onResult: (r) => progress.update(`Checking… ${++settled} done (${r.id})`),
     });
     progress.done();
-    if (flags.report) {
-      const file = resolve(flags.report);
+    if (report) {
+      const file = report;
       writeFileSync(file, renderMarkdown(outcome), { mode: 0o600 });
       if (!json) process.stderr.write(`Markdown report written to ${file} (secrets removed, personal data masked).\n`);
     }

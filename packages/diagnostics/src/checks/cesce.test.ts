@@ -196,14 +196,29 @@ describe('auth.token', () => {
     expect(r.fix).toContain('Use the PRE credentials');
   });
 
-  it('without a catalog in the base URL no other catalog is tried', async () => {
+  it('without a catalog in the base URL only that environment’s catalog on the same host is tried', async () => {
     const s = await start({ cesce: { environment: 'pro', data: demoData((d) => (d.applications[0]!.environments = ['pre'])) } });
     const outcome = await s.run({ cesce: preConfig('pro', s.cesce.url) }, { ...ONLY, env: { ...s.env, CESCE_PASSWORD: 'x-password' } });
     const r = resultOf(outcome, 'auth.token');
     expect(r.status).toBe('fail');
     expect(r.kb?.id).toBe('cesce-401-client-credentials');
     expect(r.data?.issuedFor).toBeUndefined();
-    expect(tokenRequests(s)).toHaveLength(1);
+    expect(tokenRequests(s).map((l) => l.catalog)).toEqual([undefined, 'pro']);
+  });
+
+  it('a base URL without its catalog: the credentials are right, the catalog is what is missing', async () => {
+    // The emulator's root acts as the sandbox; the PRE application exists in PRE only.
+    const s = await start({ cesce: { data: demoData(withPreApp) } });
+    const outcome = await s.run(
+      { cesce: { ...preConfig('pre', s.cesce.url), clientId: 'pre-app', username: 'pre-user' } },
+      { ...ONLY, env: { ...s.env, ...PRE_APP_SECRETS } },
+    );
+    const r = resultOf(outcome, 'auth.token');
+    expect(r.status).toBe('fail');
+    expect(r.observed).toContain('cesce.baseUrl lacks its catalog');
+    expect(r.fix).toContain(`Set cesce.baseUrl to ${s.cesce.url}/pre`);
+    expect(r.fix).not.toMatch(/Copy the CLIENT ID/);
+    expectNoSecrets(outcome, 'pre-app-secret', 'pre-password');
   });
 });
 
@@ -376,6 +391,6 @@ describe('contract.lookup', () => {
   it('a well-formed contract number: nothing to look up', async () => {
     const s = await start();
     const r = resultOf(await s.run({}, ONLY), 'contract.lookup');
-    expect(r).toMatchObject({ status: 'skipped', observed: 'the contract number is well-formed (contract.format)' });
+    expect(r).toMatchObject({ status: 'skipped', observed: 'not needed: contract.format passed (the contract number is well-formed)' });
   });
 });

@@ -206,29 +206,54 @@ async function trySiblingCatalogs(ctx: DiagnosticContext, refusal: 'invalid_clie
   for (const catalog of others) {
     const url = siblingCatalogUrl(env.baseUrl, catalog);
     if (!url || new URL(url).origin !== new URL(env.baseUrl).origin) continue;
-    const credentials = credentialsOf(ctx);
-    const provider = new TokenProvider({
-      environment: resolveEnvironment(catalog, { baseUrl: url }),
-      // The sandbox does not use a username or password: they are not sent there.
-      credentials: catalog === 'sandbox' ? { clientId: credentials.clientId, clientSecret: credentials.clientSecret } : credentials,
-      scope: ctx.cesce!.scope,
-      timeoutMs: ctx.cesce!.timeoutMs,
-      clock: ctx.clock,
-    });
-    try {
-      const token = await provider.getToken();
-      ctx.secret(token.value);
-      results.push({ catalog, url, outcome: 'issued' });
-      break;
-    } catch (error) {
-      // Refusals that come after the client id and secret were accepted.
-      const known =
-        error instanceof CesceAuthError &&
-        (['invalid_grant', 'invalid_scope', 'invalid_request'].includes(error.cesceCode ?? '') || error.entry.id === 'cesce-401-product-subscription');
-      results.push({ catalog, url, outcome: known ? 'client-known' : error instanceof CesceAuthError ? 'refused' : 'error' });
-    }
+    const outcome = await probeToken(ctx, catalog, url);
+    results.push({ catalog, url, outcome });
+    if (outcome === 'issued') break;
   }
   return results;
+}
+
+/** Asks one catalog (same host as the config's) for a token with the configured credentials. */
+async function probeToken(ctx: DiagnosticContext, catalog: CatalogName, url: string): Promise<SiblingResult['outcome']> {
+  const credentials = credentialsOf(ctx);
+  const provider = new TokenProvider({
+    environment: resolveEnvironment(catalog, { baseUrl: url }),
+    // The sandbox does not use a username or password: they are not sent there.
+    credentials: catalog === 'sandbox' ? { clientId: credentials.clientId, clientSecret: credentials.clientSecret } : credentials,
+    scope: ctx.cesce!.scope,
+    timeoutMs: ctx.cesce!.timeoutMs,
+    clock: ctx.clock,
+  });
+  try {
+    const token = await provider.getToken();
+    ctx.secret(token.value);
+    return 'issued';
+  } catch (error) {
+    // Refusals that come after the client id and secret were accepted.
+    const known =
+      error instanceof CesceAuthError &&
+      (['invalid_grant', 'invalid_scope', 'invalid_request'].includes(error.cesceCode ?? '') || error.entry.id === 'cesce-401-product-subscription');
+    return known ? 'client-known' : error instanceof CesceAuthError ? 'refused' : 'error';
+  }
+}
+
+/**
+ * A base URL without its catalog (`https://gateway` instead of `https://gateway/pre`) sends the
+ * token request to whatever the host serves at its root. When the same host with the configured
+ * environment's catalog issues a token, the catalog is what is missing, not the credentials.
+ */
+async function catalogMissing(ctx: DiagnosticContext, error: CesceAuthError): Promise<CheckOutcome | undefined> {
+  const env = ctx.environment!;
+  if (env.name === 'custom' || siblingCatalogUrl(env.baseUrl, 'sandbox')) return undefined;
+  const url = `${env.baseUrl.replace(/\/+$/, '')}/${env.name}`;
+  if ((await probeToken(ctx, env.name, url)) !== 'issued') return undefined;
+  return {
+    status: 'fail',
+    observed: `${envLabel(ctx)} at ${env.baseUrl} refused the credentials (${answerOf(error)}), but the same host with the ${envLabel(ctx)} catalog, ${url}, issues a token: cesce.baseUrl lacks its catalog`,
+    fix: `Set cesce.baseUrl to ${url}. A base URL names the gateway and the catalog of the environment (/sandbox, /pre or /pro), as in https://api.cesce.es/sandbox.`,
+    kb: kb(error.entry),
+    data: { refusal: error.cesceCode, catalogUrl: url },
+  };
 }
 
 function credentialsMixUp(ctx: DiagnosticContext, error: CesceAuthError, siblings: SiblingResult[]): CheckOutcome | undefined {
@@ -265,6 +290,10 @@ async function tokenRefused(ctx: DiagnosticContext, error: CesceAuthError): Prom
   if ((code === 'invalid_client' || code === 'invalid_grant') && siblingCatalogUrl(env.baseUrl, 'sandbox')) {
     const mixUp = credentialsMixUp(ctx, error, await trySiblingCatalogs(ctx, code));
     if (mixUp) return mixUp;
+  }
+  if (code === 'invalid_client' || code === 'invalid_grant') {
+    const missing = await catalogMissing(ctx, error);
+    if (missing) return missing;
   }
   if (code === 'invalid_client' || (error.status === 401 && error.entry.id === 'cesce-401-client-credentials')) {
     return {
@@ -575,7 +604,7 @@ const contractLookup: CheckDefinition = {
   // The same judgement as contract.format, from the config: nothing to look up when it passed.
   skipWhen: (ctx) => {
     const value = configuredContract(ctx);
-    if (checkContractNumber(value).ok) return 'the contract number is well-formed (contract.format)';
+    if (checkContractNumber(value).ok) return 'not needed: contract.format passed (the contract number is well-formed)';
     if (contractCandidates(value).length === 0) return 'no candidate contract number to try (see contract.format)';
     return undefined;
   },

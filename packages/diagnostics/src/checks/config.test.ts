@@ -86,6 +86,13 @@ describe('config checks', () => {
     expect(out.report.exitCode).toBe(2);
   });
 
+  it('blocks a secret written in the config file of a PRO installation', async () => {
+    const out = await run({ cesce: { ...CESCE, environment: 'pro', baseUrl: 'https://api.cesce.es/pro', username: 'u', password: 'env:CESCE_CLIENT_SECRET', clientSecret: 'inline-secret-9931' } });
+    const r = resultOf(out, 'config.secrets');
+    expect(r).toMatchObject({ status: 'fail', observed: 'cesce.clientSecret is written in the config file of a PRO installation' });
+    expect(JSON.stringify(out.report)).not.toContain('inline-secret-9931');
+  });
+
   it('accepts inline secrets when every URL is a local emulator', async () => {
     const out = await run({ cesce: { ...CESCE, baseUrl: 'http://127.0.0.1:4010', clientSecret: 'inline-secret-9931' } });
     expect(resultOf(out, 'config.secrets')).toMatchObject({ status: 'pass', observed: expect.stringContaining('local emulators only') });

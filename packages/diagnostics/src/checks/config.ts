@@ -166,6 +166,7 @@ const configSecrets: CheckDefinition = {
   group: 'config',
   title: 'Secrets kept out of the config file',
   needs: ['config.file'],
+  after: ['config.required'],
   async run(ctx) {
     const paths = [...CESCE_SECRET_PATHS, ...(ctx.options.erp?.secretPaths ?? [])];
     const inline = paths.filter((p) => ctx.sources.get(p) === 'inline' && typeof valueAt(ctx.resolved, p) === 'string');
@@ -180,9 +181,11 @@ const configSecrets: CheckDefinition = {
         fix: 'Before using real credentials, give them as "env:NAME" or "file:PATH".',
       };
     }
+    // Production credentials written in a file that gets copied, shared and versioned block go-live.
+    const environment = ctx.environment?.name ?? ctx.options.environment ?? valueAt(ctx.resolved, 'cesce.environment');
     return {
-      status: 'warn',
-      observed: `${inline.join(', ')} ${inline.length === 1 ? 'is' : 'are'} written in the config file`,
+      status: environment === 'pro' ? 'fail' : 'warn',
+      observed: `${inline.join(', ')} ${inline.length === 1 ? 'is' : 'are'} written in the config file${environment === 'pro' ? ' of a PRO installation' : ''}`,
       fix: 'Give each secret as "env:NAME" (an environment variable of the scheduler that runs cesce) or "file:PATH" (a file only the service user can read), so the config file can be shared with support and kept in version control.',
     };
   },

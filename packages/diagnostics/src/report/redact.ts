@@ -11,6 +11,8 @@ export function maskPersonal(value: string): string {
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Addresses of Cesce itself (cesce.es and its subdomains), which support must be able to read. */
+const PUBLIC_EMAIL = /@(?:[a-z0-9-]+\.)*cesce\.es$/i;
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 
 /** The Markdown report's redaction: secrets, then personal data, e-mail addresses and URL user names. */
@@ -19,7 +21,8 @@ export function redactText(text: string, redaction: { secrets: readonly string[]
   if (!personalToo) return out;
   // Longest first: a name that contains another is masked whole.
   for (const p of [...redaction.personal].sort((a, b) => b.length - a.length)) out = out.split(p).join(maskPersonal(p));
-  return out.replace(URL_USERINFO, '$1***@').replace(EMAIL, (m) => maskPersonal(m));
+  // Cesce's own published addresses (e.g. in a knowledge-base fix) are not personal data.
+  return out.replace(URL_USERINFO, '$1***@').replace(EMAIL, (m) => (PUBLIC_EMAIL.test(m) ? m : maskPersonal(m)));
 }
 
 /** Applies `redactText` to every string in a value. */

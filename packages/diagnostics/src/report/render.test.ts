@@ -4,7 +4,7 @@ import { kbReference, type CheckResult, type DiagnosisOutcome } from '../types.j
 import { maskPersonal } from './redact.js';
 import { renderJson, renderMarkdown, renderTerminal, verdictLine } from './render.js';
 
-function outcome(results: CheckResult[]): DiagnosisOutcome {
+function outcome(results: CheckResult[], notRun: string[] = []): DiagnosisOutcome {
   const counts = { pass: 0, warn: 0, fail: 0, skipped: 0 };
   for (const r of results) counts[r.status] += 1;
   const verdict = counts.fail ? 'blocked' : counts.warn ? 'warnings' : 'ready';
@@ -19,6 +19,7 @@ function outcome(results: CheckResult[]): DiagnosisOutcome {
       counts,
       exitCode: verdict === 'blocked' ? 1 : verdict === 'warnings' ? 2 : 0,
       results,
+      notRun,
     },
     redaction: { secrets: ['sup3r-s3cret'], personal: ['Construcciones Norte SL', 'B65410011', 'ana.garcia'] },
   };
@@ -51,6 +52,14 @@ describe('report renderers', () => {
     expect(verdictLine(outcome([ok]).report)).toBe('ready for go-live');
     expect(verdictLine(outcome([ok, customer]).report)).toBe('ready for go-live, with 1 warning to look at');
     expect(verdictLine(outcome([problem, customer]).report)).toBe('1 blocking problem and 1 warning: not ready for go-live');
+    expect(verdictLine(outcome([ok], ['erp.connection', 'erp.company']).report)).toBe('ready for go-live as far as checked (2 checks not run: --only)');
+  });
+
+  it('the Markdown report keeps Cesce’s own addresses readable (a fix names them)', () => {
+    const withAddress: CheckResult = { ...customer, fix: 'Send the file to recobros@cesce.es; copy jefe@norte.example' };
+    const md = renderMarkdown(outcome([withAddress]));
+    expect(md).toContain('recobros@cesce.es');
+    expect(md).not.toContain('jefe@norte.example');
   });
 
   it('the Markdown report masks personal data and removes secrets, and gives the KB cause and fix in both languages', () => {

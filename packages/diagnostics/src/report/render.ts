@@ -7,8 +7,10 @@ const GROUPS = Object.keys(GROUP_TITLES) as CheckGroup[];
 export function verdictLine(report: DiagnosticReport): string {
   const { fail, warn } = report.counts;
   if (fail > 0) return `${fail} blocking problem${fail === 1 ? '' : 's'}${warn > 0 ? ` and ${warn} warning${warn === 1 ? '' : 's'}` : ''}: not ready for go-live`;
-  if (warn > 0) return `ready for go-live, with ${warn} warning${warn === 1 ? '' : 's'} to look at`;
-  return 'ready for go-live';
+  // With --only, "ready" speaks for the checks that ran only.
+  const partial = report.notRun.length > 0 ? ` as far as checked (${report.notRun.length} check${report.notRun.length === 1 ? '' : 's'} not run: --only)` : '';
+  if (warn > 0) return `ready for go-live${partial}, with ${warn} warning${warn === 1 ? '' : 's'} to look at`;
+  return `ready for go-live${partial}`;
 }
 
 function grouped(results: readonly CheckResult[]): [CheckGroup, CheckResult[]][] {
@@ -53,7 +55,7 @@ export function renderTerminal(outcome: DiagnosisOutcome, options: TerminalOptio
   lines.push(
     '',
     `${paint('1', 'Verdict:')} ${paint(`1;${verdictColor}`, verdictLine(report))}`,
-    paint('2', `${c.pass} passed, ${c.warn} warnings, ${c.fail} failed, ${c.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s; exit code ${report.exitCode}`),
+    paint('2', `${c.pass} passed, ${c.warn} warning${c.warn === 1 ? '' : 's'}, ${c.fail} failed, ${c.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s; exit code ${report.exitCode}`),
   );
   return lines.join('\n');
 }
@@ -88,7 +90,7 @@ export function renderMarkdown(outcome: DiagnosisOutcome): string {
     `- **Config:** \`${report.configFile}\``,
     `- **Environment:** ${report.environment ? report.environment.toUpperCase() : 'unknown'}`,
     `- **Run:** ${report.startedAt}, ${(report.durationMs / 1000).toFixed(1)} s, ${report.tool.name} ${report.tool.version}`,
-    `- **Checks:** ${c.pass} passed, ${c.warn} warnings, ${c.fail} failed, ${c.skipped} skipped`,
+    `- **Checks:** ${c.pass} passed, ${c.warn} warning${c.warn === 1 ? '' : 's'}, ${c.fail} failed, ${c.skipped} skipped`,
     '',
     '> Secrets are removed and personal data (names, tax ids, user names, e-mail addresses) is masked in this report.',
     '',
