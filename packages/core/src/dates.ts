@@ -10,14 +10,24 @@ export function isIsoDate(value: unknown): value is string {
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= days;
+  return d <= daysInMonth(y, mo);
 }
+
+/** Proleptic Gregorian calendar; no `Date` involved (Date.UTC reads years 0-99 as 1900-1999). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const MS_PER_DAY = 86_400_000;
 
 function epochDay(iso: string): number {
   if (!isIsoDate(iso)) throw new TypeError(`'${iso}' is not a YYYY-MM-DD date`);
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / 86_400_000;
+  // setUTCFullYear takes the year as given (Date.UTC would turn 0050 into 1950).
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return t.getTime() / MS_PER_DAY;
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
@@ -25,8 +35,14 @@ export function daysBetween(from: string, to: string): number {
   return epochDay(to) - epochDay(from);
 }
 
+/** The date `days` (a whole number) after `iso`; a result outside years 0000-9999 is refused. */
 export function addDays(iso: string, days: number): string {
-  return new Date((epochDay(iso) + days) * 86_400_000).toISOString().slice(0, 10);
+  if (!Number.isInteger(days)) throw new TypeError(`${days} is not a whole number of days`);
+  const result = new Date((epochDay(iso) + days) * MS_PER_DAY);
+  const year = result.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) throw new TypeError(`'${iso}' + ${days} days is outside the years 0000-9999`);
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return `${pad(year, 4)}-${pad(result.getUTCMonth() + 1, 2)}-${pad(result.getUTCDate(), 2)}`;
 }
 
 /** "2026-03-15" → "20260315" (Cesce's date format, [third-party-client]). */

@@ -10,6 +10,8 @@ export interface Money {
   amount: string;
 }
 
+const MAX_EXPONENT = 400;
+
 const DECIMAL_RE = /^([+-])?(\d*)(?:[.,](\d*))?(?:e([+-]?\d+))?$/i;
 
 /**
@@ -23,6 +25,8 @@ export function toMinorUnits(text: string, scale: number): bigint {
   let intPart = m[2] ?? '';
   let fracPart = m[3] ?? '';
   const exp = m[4] ? Number.parseInt(m[4], 10) : 0;
+  // Any double's text has |exponent| <= 324; a larger one would build a huge digit string.
+  if (Math.abs(exp) > MAX_EXPONENT) throw new TypeError(`'${text}' is out of range for an amount (exponent over ${MAX_EXPONENT})`);
   if (exp > 0) {
     const shift = fracPart.padEnd(exp, '0');
     intPart += shift.slice(0, exp);

@@ -1,7 +1,7 @@
-import { abs, decimalFromNumber, isIsoDate, isNegative, isZero, money } from '@cesce-connect/core';
+import { abs, decimalFromNumber, isIsoDate, isNegative, isZero, money, ValidationError } from '@cesce-connect/core';
 import type { DocumentKind, MappingIssue, SaleDocument } from '@cesce-connect/core';
 import type { CurrencyInfo } from './partner.js';
-import { many2oneId, many2oneName, odooDatetimeToIso, odooNumber, odooText, type OdooRecord } from './values.js';
+import { describeValue, many2oneId, many2oneName, odooDatetimeToIso, odooNumber, odooText, type OdooRecord } from './values.js';
 
 export interface MoveLookups {
   /** res.currency id → ISO code and decimals. */
@@ -45,10 +45,15 @@ export function moveRef(id: number, name: string | null): string {
  */
 export function mapMove(record: OdooRecord, lookups: MoveLookups): SaleDocument {
   const id = record.id;
-  if (typeof id !== 'number' || !Number.isInteger(id)) throw new TypeError(`account.move record without an integer id: ${JSON.stringify(id)}`);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+    throw new ValidationError('id', `the record has no integer id (${describeValue(id)})`, { record: 'account.move' });
+  }
   const moveType = odooText(record.move_type);
-  const kind = moveType ? KINDS[moveType] : undefined;
-  if (!kind) throw new TypeError(`account.move,${id} has move_type ${JSON.stringify(record.move_type)}, not out_invoice/out_refund`);
+  // Own keys only: 'constructor' or 'valueOf' must not read Object.prototype.
+  const kind = moveType && Object.hasOwn(KINDS, moveType) ? KINDS[moveType] : undefined;
+  if (!kind) {
+    throw new ValidationError('move_type', `is ${describeValue(record.move_type)}, not out_invoice/out_refund`, { record: `account.move,${id}` });
+  }
   const number = odooText(record.name);
   const shownNumber = number === '/' ? null : number;
   const ref = moveRef(id, shownNumber);

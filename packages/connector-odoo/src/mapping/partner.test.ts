@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ValidationError } from '@cesce-connect/core';
 import { mapPartner, type PartnerLookups } from './partner.js';
 
 const lookups: PartnerLookups = {
@@ -138,7 +139,8 @@ describe('mapPartner: other fields', () => {
     expect(d.issues).toEqual([expect.objectContaining({ field: 'name', severity: 'blocking' })]);
   });
 
-  test('a record without an integer id is a programming error', () => {
-    expect(() => mapPartner({ name: 'X' }, lookups)).toThrow(TypeError);
+  test('a record without an integer id is a ValidationError naming the model and the field', () => {
+    expect(() => mapPartner({ name: 'X' }, lookups)).toThrow(ValidationError);
+    expect(() => mapPartner({ name: 'X' }, lookups)).toThrow(/^res\.partner: id: /);
   });
 });

@@ -1,6 +1,6 @@
-import { decimalFromNumber, isZero, money, normalizeTaxId } from '@cesce-connect/core';
+import { decimalFromNumber, isZero, money, normalizeTaxId, ValidationError } from '@cesce-connect/core';
 import type { Debtor, MappingIssue, Money } from '@cesce-connect/core';
-import { many2oneId, odooNumber, odooText, type OdooRecord } from './values.js';
+import { describeValue, many2oneId, odooNumber, odooText, type OdooRecord } from './values.js';
 
 export interface CurrencyInfo {
   /** ISO 4217 code (res.currency.name), e.g. "EUR". */
@@ -50,7 +50,9 @@ export function partnerRef(id: number, name: string | null): string {
  */
 export function mapPartner(record: OdooRecord, lookups: PartnerLookups): Debtor {
   const id = record.id;
-  if (typeof id !== 'number' || !Number.isInteger(id)) throw new TypeError(`res.partner record without an integer id: ${JSON.stringify(id)}`);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+    throw new ValidationError('id', `the record has no integer id (${describeValue(id)})`, { record: 'res.partner' });
+  }
   const name = odooText(record.name) ?? odooText(record.display_name);
   const ref = partnerRef(id, name);
   const issues: MappingIssue[] = [];
@@ -84,7 +86,7 @@ export function mapPartner(record: OdooRecord, lookups: PartnerLookups): Debtor 
   } else if (limit !== null && limit < 0) {
     issue(field, `requested limit ${limit} is negative; ignored`, 'warning');
   } else if (raw !== undefined && raw !== false && limit === null) {
-    issue(field, `requested limit ${JSON.stringify(raw)} is not a number; ignored`, 'warning');
+    issue(field, `requested limit ${describeValue(raw)} is not a number; ignored`, 'warning');
   }
 
   const termId = many2oneId(record.property_payment_term_id);

@@ -12,15 +12,26 @@ export function odooText(value: unknown): string | null {
   return t === '' ? null : t;
 }
 
-/** The id of a many2one (`[id, name]` or a bare id), or null for `false`. */
+/** The id of a many2one (`[id, name]` or a bare id), or null for `false` (or anything that is not a record id). */
 export function many2oneId(value: unknown): number | null {
-  if (Array.isArray(value)) return typeof value[0] === 'number' ? value[0] : null;
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+  const id: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
 /** The display name of a many2one `[id, name]`, or null. */
 export function many2oneName(value: unknown): string | null {
   return Array.isArray(value) ? odooText(value[1]) : null;
+}
+
+/** A value for a message: JSON where it can be (quoted text, `false`), short; never throws. */
+export function describeValue(value: unknown, max = 60): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** A float/integer value, or null for `false` (Odoo also sends 0.0 for an empty float). */

@@ -25,7 +25,12 @@ function describe(raw: unknown): string {
   try {
     return JSON.stringify(raw) ?? String(raw);
   } catch {
-    return String(raw);
+    // e.g. a bigint inside an object; an object without a prototype has no String() either.
+    try {
+      return String(raw);
+    } catch {
+      return Object.prototype.toString.call(raw);
+    }
   }
 }
 
@@ -219,11 +224,18 @@ export function applyTransform(value: unknown, transform: Transform, context?: u
     const day = typeof value === 'string' ? value.trim() : value;
     if (!isIsoDate(day)) throw new TransformError(name, value, 'expected a YYYY-MM-DD date (put a date transform before addDays)');
     const raw = getPath(context, transform.addDays);
-    const days = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '0' : String(raw).trim();
+    const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+    const scalar = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'bigint';
+    const days = empty ? '0' : scalar ? String(raw).trim() : '';
     if (!/^[+-]?\d+$/.test(days)) throw new TransformError(name, raw, `${transform.addDays} is not a whole number of days`);
     // Payment terms run to a few years at most; beyond that the value is a data error, not a date.
     if (Math.abs(Number(days)) > 36_600) throw new TransformError(name, raw, `${transform.addDays} is out of range (more than 100 years of days)`);
-    return addDays(day, Number(days));
+    try {
+      return addDays(day, Number(days));
+    } catch (error) {
+      // e.g. a date past 9999-12-31.
+      throw new TransformError(name, value, error instanceof Error ? error.message : String(error));
+    }
   }
   if ('bool' in transform) {
     if (typeof value === 'boolean') return value;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '../dates.js';
 
 /**
  * Pieces shared by every Cesce API body. Known shapes come from the Movements envelope
@@ -16,8 +17,19 @@ export const cesceDecimalSchema = z
   .string()
   .regex(/^-?\d+(?:[.,]\d{1,6})?$/, { message: 'expected a decimal amount such as "1234,56"' });
 
-/** A Cesce date: `yyyyMMdd`, or "0" for none. */
-export const cesceDateSchema = z.string().regex(/^(?:\d{8}|0)$/, { message: 'expected a date as yyyyMMdd' });
+/**
+ * The shape of a Cesce date, `yyyyMMdd` or "0" for none: request bodies, whose calendar check the
+ * emulator (like Cesce) answers with its own business error.
+ */
+export const cesceDateFormatSchema = z.string().regex(/^(?:\d{8}|0)$/, { message: 'expected a date as yyyyMMdd' });
+
+/**
+ * A Cesce date in an answer: `yyyyMMdd` that exists in the calendar, or "0" / "00000000" for none.
+ * An impossible date is a shape error of the answer, not a crash where it is read.
+ */
+export const cesceDateSchema = cesceDateFormatSchema.refine((v) => !/^\d{8}$/.test(v) || v === '00000000' || isIsoDate(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}`), {
+    message: 'expected a date as yyyyMMdd that exists in the calendar',
+  });
 
 /** Body of every error answer from the emulator and, as far as known, from Cesce ([inferred]). */
 export const errorBodySchema = z.object({ error: errorEnvelopeSchema });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema } from '../common.js';
+import { cesceDateFormatSchema, cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema } from '../common.js';
 
 /**
  * Collections: "Create the amount collected from a sale" ([portal]):
@@ -23,7 +23,7 @@ export const collectionSaleSchema = z
   .object({
     saleCesceReferenceNo: z.string().min(1).optional(),
     invoiceNo: z.string().min(1).optional(),
-    invoiceDate: cesceDateSchema.optional(),
+    invoiceDate: cesceDateFormatSchema.optional(),
   })
   .refine((s) => Boolean(s.saleCesceReferenceNo || s.invoiceNo), { message: 'one of saleCesceReferenceNo or invoiceNo is required' });
 
@@ -31,7 +31,7 @@ export const createCollectionRequestSchema = z.object({
   client: collectionClientSchema,
   sale: collectionSaleSchema,
   /** yyyyMMdd ([portal] required; name completed from `collectionDat…`). */
-  collectionDate: cesceDateSchema,
+  collectionDate: cesceDateFormatSchema,
   /** [inferred] "1234,56": the amount collected; it cannot exceed the sale's outstanding amount. */
   collectedAmount: cesceDecimalSchema,
   /** [inferred] Defaults to the sale's currency; must equal it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema, indicatorSchema } from '../common.js';
+import { cesceDateFormatSchema, cesceDateSchema, cesceDecimalSchema, errorEnvelopeSchema, indicatorSchema } from '../common.js';
 
 /**
  * Sales declarations. Paths are published ([portal]); `saleCesceReferenceNo`, `endorsementNo`,
@@ -15,8 +15,8 @@ export const createSaleRequestSchema = z.object({
   countryCode: z.string().regex(/^[A-Z]{2}$/).optional(),
   customerReference: z.string().optional(),
   invoiceNo: z.string().min(1).max(40),
-  invoiceDate: cesceDateSchema,
-  dueDate: cesceDateSchema,
+  invoiceDate: cesceDateFormatSchema,
+  dueDate: cesceDateFormatSchema,
   amount: cesceDecimalSchema,
   currencyCode: z.string().regex(/^[A-Z]{3}$/),
   /** For a credit note (negative amount): the invoice number of the positive sale it offsets. */
@@ -96,9 +96,9 @@ export const modifySaleRequestSchema = z.object({
   endorsementNo: z.string().min(1).optional(),
   // Correction: the fields to correct ([inferred]; same names as the declaration).
   invoiceNo: z.string().min(1).max(40).optional(),
-  invoiceDate: cesceDateSchema.optional(),
+  invoiceDate: cesceDateFormatSchema.optional(),
   /** Correction: the corrected due date. Prórroga: the new due date. */
-  dueDate: cesceDateSchema.optional(),
+  dueDate: cesceDateFormatSchema.optional(),
   amount: cesceDecimalSchema.optional(),
   currencyCode: z.string().regex(/^[A-Z]{3}$/).optional(),
   customerReference: z.string().optional(),
