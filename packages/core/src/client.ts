@@ -7,7 +7,9 @@ import { CollectionsApi } from './domains/collections/operations.js';
 import { MovementsApi } from './domains/movements/operations.js';
 import { SalesApi } from './domains/sales/operations.js';
 import { resolveEnvironment, type Environment, type EnvironmentName } from './environments.js';
-import { CesceHttp, type RetryPolicy } from './http/cesce-http.js';
+import { CesceHttp } from './http/cesce-http.js';
+import type { RetryPolicy } from './http/retry.js';
+import { fetchWithCa } from './http/tls.js';
 
 export interface CesceClientOptions {
   environment: EnvironmentName;
@@ -17,9 +19,15 @@ export interface CesceClientOptions {
   credentials: Credentials;
   scope?: string | undefined;
   timeoutMs?: number | undefined;
+  /** The one retry policy: reads are retried by the client, creates by the sync engine (`client.retryPolicy`). */
   retry?: Partial<RetryPolicy> | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   clock?: (() => number) | undefined;
+  /**
+   * PEM text of CA certificates to trust in addition to the system's roots, for token and API
+   * requests (config `cesce.tlsCa`). Certificate verification itself is always on.
+   */
+  tlsCa?: string | undefined;
 }
 
 /** One object exposing the Cesce API domains for one contract (policy). */
@@ -44,12 +52,13 @@ export class CesceClient {
     if (this.environment.requiresUserCredentials && !(options.credentials.username && options.credentials.password)) {
       throw new TypeError(`Environment '${options.environment}' needs a username and password (sent by email from noreply@cesce.es).`);
     }
+    const fetchImpl = options.tlsCa ? fetchWithCa(options.tlsCa, options.fetch) : options.fetch;
     this.tokens = new TokenProvider({
       environment: this.environment,
       credentials: options.credentials,
       scope: options.scope,
       timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
+      fetch: fetchImpl,
       clock: options.clock,
     });
     this.http = new CesceHttp({
@@ -58,7 +67,8 @@ export class CesceClient {
       contractNo: this.contract.value,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
-      fetch: options.fetch,
+      fetch: fetchImpl,
+      secrets: [options.credentials.clientSecret, options.credentials.password ?? ''].filter((v) => v.length > 0),
     });
     this.classifications = new ClassificationsApi(this.http);
     this.sales = new SalesApi(this.http);
@@ -66,6 +76,11 @@ export class CesceClient {
     this.collections = new CollectionsApi(this.http);
     this.claims = new ClaimsApi(this.http);
     this.financial = new FinancialApi(this.http);
+  }
+
+  /** The retry policy of this client, for callers that retry creates themselves (the sync engine). */
+  get retryPolicy(): RetryPolicy {
+    return this.http.retry;
   }
 
   /** Requests sent so far: API calls and token requests. */

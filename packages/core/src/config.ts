@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { checkContractNumber } from './contract-number.js';
 import { ConfigError, redact } from './errors.js';
+import { parsePemCertificates } from './http/tls.js';
 
 /** How a config value was given: written in the file, or a reference to the environment or a file. */
 export type ConfigValueSource = 'inline' | 'env' | 'file';
@@ -64,7 +65,10 @@ export function resolveEnvReferences(
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, [...path, String(i)], missing, options));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = resolveEnvReferences(v, env, [...path, k], missing, options);
+    // defineProperty: a "__proto__" key of the JSON stays a key (an assignment would set the prototype).
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: resolveEnvReferences(v, env, [...path, k], missing, options), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;
@@ -93,6 +97,39 @@ export const cesceConfigSchema = z
       .default(['classifications', 'sales'])
       .describe("Cesce APIs this installation uses (default ['classifications', 'sales'], what cesce sync needs); cesce diagnose checks the app's access to each"),
     timeoutMs: z.number().int().positive().default(30_000),
+    /**
+     * CA certificates (PEM) to trust besides the system's, for a gateway or proxy signed by a private
+     * CA: `"file:certs/company-ca.pem"` (relative to the config file) or an absolute path. Becomes
+     * the PEM text. Certificate verification is always on.
+     */
+    tlsCa: z
+      .string()
+      .min(1)
+      .transform((value, ctx) => {
+        let pem = value;
+        if (!value.includes('-----BEGIN')) {
+          if (!isAbsolute(value.trim())) {
+            ctx.addIssue({ code: 'custom', message: 'holds no PEM certificate: expected "file:PATH" of a PEM file (relative to the config file), an absolute path, or PEM text' });
+            return z.NEVER;
+          }
+          try {
+            pem = readFileSync(value.trim(), 'utf8');
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code ?? 'error';
+            ctx.addIssue({ code: 'custom', message: `the file ${value.trim()} cannot be read (${code === 'ENOENT' ? 'not found' : code})` });
+            return z.NEVER;
+          }
+        }
+        try {
+          parsePemCertificates(pem, 'cesce.tlsCa');
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'holds no PEM certificate ("-----BEGIN CERTIFICATE-----" block)' });
+          return z.NEVER;
+        }
+        return pem;
+      })
+      .optional()
+      .describe('CA certificates (PEM) trusted besides the system roots: "file:PATH" relative to the config file, or an absolute path'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -138,7 +175,11 @@ export function parseConfig<S extends z.ZodType>(
   const resolved = resolveEnvReferences(raw, options.env ?? process.env, [], missing, { baseDir: dirname(resolvePath(options.file)) });
   const parsed = schema.safeParse(resolved);
   // A message may quote a value: never one that is a secret, wherever it was put by mistake.
-  const secrets = (options.secretPaths ?? []).map((p) => valueAt(resolved, p)).filter((v): v is string => typeof v === 'string');
+  // A secret is also scrubbed trimmed: messages may quote a value without its edge blanks.
+  const secrets = (options.secretPaths ?? [])
+    .map((p) => valueAt(resolved, p))
+    .filter((v): v is string => typeof v === 'string')
+    .flatMap((s) => (s.trim() && s.trim() !== s ? [s, s.trim()] : [s]));
   const issues = [...missing, ...(parsed.success ? [] : zodIssues(parsed.error))].map((i) => ({ ...i, message: String(redact(i.message, secrets)) }));
   // An unset variable also shows up as "required": keep the clearer message only.
   const unique = issues.filter((i, n) => issues.findIndex((j) => j.path === i.path) === n);

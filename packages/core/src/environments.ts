@@ -44,6 +44,12 @@ const KNOWN: Record<Exclude<EnvironmentName, 'custom'>, string> = {
 export interface EnvironmentOptions {
   /** Overrides the base URL (e.g. the local emulator, or the real PRE catalog once known). */
   baseUrl?: string | undefined;
+  /**
+   * Accepts plain http:// in PRE and PRO on any host. Only for tools that describe a target
+   * without sending credentials to it (e.g. `cesce diagnose`, which reports it as a failed check);
+   * CesceClient never sets it.
+   */
+  allowPlainHttp?: boolean | undefined;
 }
 
 export function resolveEnvironment(name: EnvironmentName, options: EnvironmentOptions = {}): Environment {
@@ -52,12 +58,31 @@ export function resolveEnvironment(name: EnvironmentName, options: EnvironmentOp
     throw new TypeError("Environment 'custom' needs a base URL (cesce.baseUrl).");
   }
   const baseUrl = (override || KNOWN[name as Exclude<EnvironmentName, 'custom'>]).replace(/\/+$/, '');
+  let url: URL;
   try {
-    new URL(baseUrl);
+    url = new URL(baseUrl);
   } catch {
     throw new TypeError(`Invalid Cesce base URL '${baseUrl}': expected an absolute http(s) URL.`);
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`Invalid Cesce base URL '${baseUrl}': expected an absolute http(s) URL.`);
+  }
+  if ((name === 'pre' || name === 'pro') && url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.allowPlainHttp) {
+    throw new TypeError(
+      `cesce.baseUrl '${baseUrl}' uses plain http:// in ${name.toUpperCase()}: credentials, tokens and declarations would travel unencrypted. ` +
+        'Use the https:// address of the gateway (set cesce.tlsCa to a file:PATH of its CA certificate if it is signed by a private CA); plain http:// is only accepted on this machine (127.0.0.1, ::1, localhost), e.g. for the emulators.',
+    );
+  }
   return { name, baseUrl, requiresUserCredentials: name === 'pre' || name === 'pro' };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return !!v4 && Number(v4[1]) === 127 && v4.slice(2).every((p) => Number(p) <= 255);
 }
 
 export function apiUrl(env: Environment, api: ApiName, path: string): string {

@@ -32,7 +32,8 @@ export function environmentToCheck(
   baseUrl: string | undefined,
   override: CatalogName | undefined,
 ): Environment {
-  if (!override || override === configured) return resolveEnvironment(configured, { baseUrl });
+  // Plain http:// for PRE/PRO is what network.tls reports, with its fix: the check describes it.
+  if (!override || override === configured) return resolveEnvironment(configured, { baseUrl, allowPlainHttp: true });
   const moved = baseUrl ? (siblingCatalogUrl(baseUrl, override) ?? baseUrl) : undefined;
-  return resolveEnvironment(override, { baseUrl: moved });
+  return resolveEnvironment(override, { baseUrl: moved, allowPlainHttp: true });
 }

@@ -98,6 +98,8 @@ export interface DiagnosedCesceConfig {
   timeoutMs: number;
   /** The Cesce APIs this installation uses (`cesce.apis`; default classifications and sales). */
   apis: CesceApi[];
+  /** `cesce.tlsCa`: CA certificates (PEM) trusted besides the system roots. */
+  tlsCa: string | undefined;
 }
 
 /** Where a config value came from. */

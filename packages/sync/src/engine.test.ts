@@ -482,7 +482,7 @@ describe('documents that must not be declared as they are', () => {
     }
   });
 
-  it('stops sending after repeated failures and continues on the next run', async () => {
+  it('pauses the sales domain after repeated failures, says so, and continues on the next run', async () => {
     const source = scenario();
     let failing = true;
     const flaky: typeof fetch = async (input, init) => {
@@ -502,7 +502,11 @@ describe('documents that must not be declared as they are', () => {
     const report = await runSync({ source, client, ledger, maxConsecutiveFailures: 2, concurrency: 1 });
     expect(report.failed).toHaveLength(2);
     expect(report.failed[0]!.message).toMatch(/fetch failed \(ECONNRESET\)/);
-    expect(report.skipped.filter((s) => /Cesce failed 2 times in a row/.test(s.reason)).length).toBeGreaterThan(0);
+    expect(report.skipped.filter((s) => /Cesce's sales service failed 2 times in a row/.test(s.reason)).length).toBeGreaterThan(0);
+    expect(report.paused).toEqual([expect.objectContaining({ domain: 'sales', failures: 2, lastError: expect.stringMatching(/ECONNRESET/) })]);
+    // The classifications domain was not paused: the flagged customer was still requested.
+    expect(report.classificationsRequested).toBe(2);
+    expect(formatReport(report)).toMatch(/Paused .*\n {2}sales: Cesce's sales service failed 2 times in a row[\s\S]*within a few hours/);
     failing = false;
     const next = await runSync({ source, client, ledger });
     expect(next.reconciled.resent).toBe(2);

@@ -5,6 +5,12 @@ import {
   CesceConnectError,
   CesceResponseError,
   ErpError,
+  failureKind,
+  recordExchanges,
+  retryAfterOf,
+  retryDelayMs,
+  sleep,
+  type Exchange,
   abs,
   addDecimal,
   compareDecimal,
@@ -34,7 +40,7 @@ import {
 import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
 import { forEachConcurrent } from './concurrency.js';
 import { CONFLICT_KB_ID, itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
-import { emptyReport, type ClassificationOutcome, type ReadSummary, type RejectedItem, type SkippedItem, type SyncReport, type WarningItem } from './report.js';
+import { emptyReport, type PausedDomain, type ClassificationOutcome, type ReadSummary, type RejectedItem, type SkippedItem, type SyncReport, type WarningItem } from './report.js';
 
 export type SyncPhase = 'reconcile' | 'read' | 'look-up' | 'classify' | 'adopt' | 'declare' | 'credit-notes' | 'write-back';
 
@@ -64,10 +70,32 @@ export interface SyncOptions {
    * ledger restored from a backup, which may miss recent declarations.
    */
   verifyAtCesce?: boolean | undefined;
-  /** Consecutive failed sends (network, 5xx) after which the run stops sending (default 5). */
+  /**
+   * Consecutive failed Cesce calls (network error, timeout, 5xx, unusable answer) in one domain
+   * (classifications or sales) after which the run stops calling that domain and reports it in
+   * `report.paused` (default 5). The other domain goes on; the next run continues.
+   */
   maxConsecutiveFailures?: number | undefined;
+  /**
+   * Attempts per create (classification request, sale) within one run; default the client's retry
+   * policy, `limit + 1`. A 429 is sent again after its Retry-After (capped); after a network error,
+   * timeout or 5xx the item is first looked up at Cesce and sent again only if it is not there.
+   * When they run out the item is `failed` and the next run reconciles it.
+   */
+  createAttempts?: number | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
+
+type Domain = 'classifications' | 'sales';
+
+/** What a look-up at Cesce says of a create whose outcome was unknown. */
+type FoundAtCesce =
+  | { kind: 'absent' }
+  | { kind: 'found'; ref: string | null; endorsementNo?: string | null; classification?: Classification }
+  /** Cesce holds the number with other data: never send it again blindly. */
+  | { kind: 'conflict'; message: string };
+
+type CreateOutcome<T> = { kind: 'created'; value: T } | { kind: 'error'; error: unknown } | Exclude<FoundAtCesce, { kind: 'absent' }>;
 
 interface PlannedSale {
   doc: SaleDocument;
@@ -220,21 +248,107 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       });
       return;
     }
-    // Network errors, timeouts, 429 and 5xx: the outcome is unknown, so the next run reconciles
-    // this item against Cesce before anything is sent again.
+    // Network errors, timeouts, 429 and 5xx after the run's attempts: the outcome may be unknown,
+    // so the next run reconciles this item against Cesce before anything is sent again.
     const status = error instanceof CesceApiError ? error.status : null;
     const kbId = error instanceof CesceApiError ? error.entry.id : null;
     ledger.markFailed(key, describeError(error), status, kbId);
     report.failed.push({ kind, erpRef, message: describeError(error), retryable: true });
-    consecutiveFailures += 1;
-    if (consecutiveFailures >= maxFailures && !halted) {
-      halted = `not sent: Cesce failed ${consecutiveFailures} times in a row (last: ${describeError(error)}); the next run continues from here`;
+  };
+
+  // Per-domain pause (circuit breaker): after K failed calls in a row to one Cesce domain, the run
+  // stops calling it and its remaining items wait for the next run; the other domain goes on.
+  const breakerLimit = Math.max(1, options.maxConsecutiveFailures ?? 5);
+  const breakers: Record<Domain, { failures: number; paused: PausedDomain | null }> = {
+    classifications: { failures: 0, paused: null },
+    sales: { failures: 0, paused: null },
+  };
+  const pausedReason = (domain: Domain): string | null => {
+    const p = breakers[domain].paused;
+    return p ? `not sent: ${p.message}` : null;
+  };
+  const domainFailed = (domain: Domain, error: unknown): void => {
+    const b = breakers[domain];
+    b.failures += 1;
+    if (b.failures >= breakerLimit && !b.paused) {
+      b.paused = {
+        domain,
+        failures: b.failures,
+        lastError: describeError(error),
+        message: `Cesce's ${domain} service failed ${b.failures} times in a row, so this run stopped calling it; the next run continues from here`,
+      };
+      report.paused.push(b.paused);
     }
   };
-  // Stop hammering Cesce when it is down: the remaining items wait for the next run.
-  const maxFailures = options.maxConsecutiveFailures ?? 5;
-  let consecutiveFailures = 0;
-  let halted: string | null = null;
+  const domainAnswered = (domain: Domain): void => {
+    breakers[domain].failures = 0;
+  };
+
+  const policy = client.retryPolicy;
+  const maxAttempts = Math.max(1, options.createAttempts ?? policy.limit + 1);
+
+  /**
+   * Sends one create with the run's retry policy, never risking a duplicate: a 429 (refused by the
+   * gateway) is sent again after its Retry-After; a network error, timeout, unusable answer or 5xx
+   * leaves the outcome unknown, so the item is looked up at Cesce first and sent again only if it is
+   * not there. Business errors (4xx) come back at once. `resend` runs before each new attempt.
+   */
+  const sendCreate = async <T>(domain: Domain, create: () => Promise<T>, lookup: () => Promise<FoundAtCesce>, resend: () => void): Promise<CreateOutcome<T>> => {
+    for (let attempt = 1; ; attempt++) {
+      let error: unknown;
+      try {
+        const value = await create();
+        domainAnswered(domain);
+        return { kind: 'created', value };
+      } catch (e) {
+        error = e;
+      }
+      if (isFatal(error)) throw error;
+      const failure = failureKind(error);
+      if (failure === 'final') return { kind: 'error', error };
+      if (failure === 'unknown') domainFailed(domain, error);
+      if (attempt >= maxAttempts || breakers[domain].paused) return { kind: 'error', error };
+      const wait = retryDelayMs(policy, attempt, retryAfterOf(error));
+      if (wait === null) return { kind: 'error', error }; // Retry-After beyond the cap: the next run
+      await sleep(wait);
+      if (failure === 'unknown') {
+        let found: FoundAtCesce;
+        try {
+          found = await lookup();
+        } catch (lookupError) {
+          if (isFatal(lookupError)) throw lookupError;
+          if (failureKind(lookupError) === 'unknown') domainFailed(domain, lookupError);
+          return { kind: 'error', error };
+        }
+        if (found.kind !== 'absent') {
+          report.retries.foundAtCesce += 1;
+          return found;
+        }
+        if (breakers[domain].paused) return { kind: 'error', error };
+      }
+      resend();
+      report.retries.resent += 1;
+    }
+  };
+
+  /**
+   * Runs one item's Cesce calls with their exchanges recorded, then writes its outcome and those
+   * exchanges to the ledger in one transaction (also when the run stops on a fatal error).
+   */
+  const withAudit = async <T>(key: string, calls: () => Promise<T>, settle: (result: T) => void): Promise<void> => {
+    const exchanges: Exchange[] = [];
+    let result: T;
+    try {
+      result = await recordExchanges((e) => exchanges.push(e), calls);
+    } catch (error) {
+      ledger.recordExchanges(key, exchanges);
+      throw error;
+    }
+    ledger.transaction(() => {
+      settle(result);
+      ledger.recordExchanges(key, exchanges);
+    });
+  };
 
   const stillRejected = (item: LedgerItem): void => {
     const r = rejectionOf(item);
@@ -258,7 +372,14 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const unsettled = [...ledger.inState(contractNo, 'sending'), ...ledger.inState(contractNo, 'failed')].filter((i) => i.kind !== 'classification').map((i) => i.erpId);
 
   // 1. Reconcile what an interrupted or failed run may have sent.
-  if (!dryRun) await reconcile(options, report);
+  if (!dryRun) {
+    await reconcile(options, report, { paused: (d) => breakers[d].paused !== null, failed: domainFailed, answered: domainAnswered });
+  }
+  // Rows still `sending` or `failed` now could not be checked at Cesce: never sent blindly.
+  const unsettledReason = (item: LedgerItem | undefined): string | null =>
+    !dryRun && (item?.state === 'sending' || item?.state === 'failed')
+      ? 'an earlier send of it may have reached Cesce and could not be checked in this run (see Failed); the next run checks again before sending'
+      : null;
 
   // 2. Read the ERP: customers in full; documents in full, or (incremental) those changed since the
   // last completed read plus those earlier runs left open.
@@ -313,6 +434,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       }
     } else if (item?.state === 'rejected' && item.payloadHash === hash && item.kbId !== CONFLICT_KB_ID) {
       stillRejected(item);
+    } else if (unsettledReason(item)) {
+      skip({ kind: doc.kind, erpRef: doc.ref, reason: unsettledReason(item)! });
     } else {
       // A conflict is looked up at Cesce again on every run until Cesce and the ERP agree.
       if (item?.kbId === CONFLICT_KB_ID) mustCheck.add(item.key);
@@ -351,13 +474,21 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const lookupErrors = new Map<string, string>();
   let looked = 0;
   await forEachConcurrent(lookups, concurrency, async (d) => {
+    const paused = breakers.classifications.paused;
+    if (paused) {
+      lookupErrors.set(d.erpId, `not made: ${paused.message}`);
+      progress({ phase: 'look-up', done: ++looked, total: lookups.length });
+      return;
+    }
     try {
       cesceState.set(d.erpId, pickClassification(await client.classifications.query({ taxCode: d.taxCode!, countryCode: d.countryCode! })));
+      domainAnswered('classifications');
     } catch (error) {
       if (isFatal(error) || error instanceof NetworkError) throw error;
       lookupErrors.set(d.erpId, describeError(error));
       if ((error instanceof CesceApiError && error.retryable) || error instanceof CesceResponseError) {
         report.failed.push({ kind: 'classification', erpRef: d.ref, message: `classification look-up failed: ${describeError(error)}`, retryable: true });
+        domainFailed('classifications', error);
       }
     }
     progress({ phase: 'look-up', done: ++looked, total: lookups.length });
@@ -405,6 +536,11 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       stillRejected(item);
       continue;
     }
+    const unchecked = unsettledReason(item);
+    if (unchecked) {
+      skip({ kind: 'classification', erpRef: d.ref, reason: unchecked });
+      continue;
+    }
     if (item?.state === 'declared' && item.payloadHash === hash) {
       // Requested in an earlier run but not found now: never pay study costs twice for one request.
       skip({ kind: 'classification', erpRef: d.ref, reason: `requested earlier (request ${item.cesceRef ?? '?'}) but Cesce no longer returns it; check it with Cesce` });
@@ -415,14 +551,15 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   let classified = 0;
   await forEachConcurrent(toRequest, concurrency, async ({ debtor, input, hash }) => {
-    if (halted) {
-      skip({ kind: 'classification', erpRef: debtor.ref, reason: halted });
+    const paused = pausedReason('classifications');
+    if (paused) {
+      skip({ kind: 'classification', erpRef: debtor.ref, reason: paused });
       return;
     }
     report.classificationsRequested += 1;
     if (!dryRun) {
       const key = itemKey(contractNo, 'classification', debtor.erpId);
-      ledger.markSending({
+      const sending: SendingInput = {
         contractNo,
         kind: 'classification',
         erpId: debtor.erpId,
@@ -430,16 +567,24 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         debtorErpId: debtor.erpId,
         payloadHash: hash,
         requestJson: JSON.stringify(toCreateClassificationRequest(input)),
-      });
-      try {
-        const result = await client.classifications.create(input);
-        ledger.markDeclared(key, result.requestNo, result.endorsementNo);
-        cesceState.set(debtor.erpId, result);
-        consecutiveFailures = 0;
-        report.classifications.push({ ...outcome(debtor, result), requestedInThisRun: true });
-      } catch (error) {
-        recordFailure(key, 'classification', debtor.ref, error);
-      }
+      };
+      ledger.markSending(sending);
+      const found = async (): Promise<FoundAtCesce> => {
+        const c = pickClassification(await client.classifications.query({ taxCode: input.taxCode, countryCode: input.countryCode }));
+        return c ? { kind: 'found', ref: c.requestNo, endorsementNo: c.endorsementNo, classification: c } : { kind: 'absent' };
+      };
+      await withAudit(
+        key,
+        () => sendCreate('classifications', () => client.classifications.create(input), found, () => ledger.markSending(sending)),
+        (result) => {
+          const c = result.kind === 'created' ? result.value : result.kind === 'found' ? result.classification : undefined;
+          if (c) {
+            ledger.markDeclared(key, c.requestNo, c.endorsementNo);
+            cesceState.set(debtor.erpId, c);
+            report.classifications.push({ ...outcome(debtor, c), requestedInThisRun: true });
+          } else if (result.kind === 'error') recordFailure(key, 'classification', debtor.ref, result.error);
+        },
+      );
     }
     progress({ phase: 'classify', done: ++classified, total: toRequest.length });
   });
@@ -540,8 +685,9 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number) => {
     const kind = p.doc.kind;
-    if (halted) {
-      skip({ kind, erpRef: p.doc.ref, reason: halted });
+    const paused = pausedReason('sales');
+    if (paused) {
+      skip({ kind, erpRef: p.doc.ref, reason: paused });
       return;
     }
     if (dryRun) {
@@ -553,20 +699,39 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       return;
     }
     const key = itemKey(contractNo, kind, p.doc.erpId);
-    ledger.markSending(saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input))));
-    try {
-      const sale = await client.sales.declare(p.input);
-      ledger.markDeclared(key, sale.saleCesceReferenceNo);
-      consecutiveFailures = 0;
-      if (kind === 'invoice') {
-        report.salesDeclared += 1;
-        declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
-      } else report.creditNotesDeclared += 1;
-      const item = ledger.get(key);
-      if (item) toWriteBack.push(item);
-    } catch (error) {
-      recordFailure(key, kind, p.doc.ref, error);
-    }
+    const sending = saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input)));
+    ledger.markSending(sending);
+    const lookup = () =>
+      findSale(client, {
+        endorsementNo: p.input.endorsementNo,
+        invoiceMonth: toInvoiceMonth(p.input.invoiceDate),
+        invoiceNo: p.input.invoiceNo,
+        creditNote: kind === 'credit_note',
+        amount: p.input.amount.amount,
+      });
+    await withAudit(
+      key,
+      () => sendCreate('sales', () => client.sales.declare(p.input), lookup, () => ledger.markSending(sending)),
+      (result) => {
+        if (result.kind === 'error') {
+          recordFailure(key, kind, p.doc.ref, result.error);
+          return;
+        }
+        if (result.kind === 'conflict') {
+          ledger.markRejected(key, 0, CONFLICT_KB_ID, result.message);
+          queueRejectionWrite(ledger, key);
+          report.conflicts.push({ kind, erpRef: p.doc.ref, message: result.message });
+          return;
+        }
+        ledger.markDeclared(key, result.kind === 'created' ? result.value.saleCesceReferenceNo : result.ref);
+        if (kind === 'invoice') {
+          report.salesDeclared += 1;
+          declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
+        } else report.creditNotesDeclared += 1;
+        const item = ledger.get(key);
+        if (item) toWriteBack.push(item);
+      },
+    );
     progress({ phase, done: done(), total });
   };
 
@@ -953,52 +1118,125 @@ function planSale(
  * are looked up at Cesce first: found → declared with Cesce's reference; not found → forgotten,
  * so this run plans them again. Nothing is re-sent blindly.
  */
-async function reconcile(options: SyncOptions, report: SyncReport): Promise<void> {
+async function reconcile(options: SyncOptions, report: SyncReport, breaker: ReconcileBreaker): Promise<void> {
   const { client, ledger } = options;
   const contractNo = client.contract.value;
   const open = [...ledger.inState(contractNo, 'sending'), ...ledger.inState(contractNo, 'failed')];
   if (open.length === 0) return;
-  const listed = new Map<string, { invoiceNo: string; amount: string; ref: string }[]>();
+  const listed: SalesCache = new Map();
   let done = 0;
-  for (const item of open) {
+  // Looks one item up at Cesce; returns the ledger change to make.
+  const check = async (item: LedgerItem): Promise<() => void> => {
     if (item.kind === 'classification') {
       const body = JSON.parse(item.requestJson ?? '{}') as { taxCode?: string; countryCode?: string };
       const found = body.taxCode ? await client.classifications.query({ taxCode: body.taxCode, countryCode: body.countryCode }) : [];
       const c = pickClassification(found);
-      if (c) {
-        ledger.markDeclared(item.key, c.requestNo, c.endorsementNo);
-        report.reconciled.confirmed += 1;
-      } else {
-        ledger.forget(item.key);
-        report.reconciled.resent += 1;
-      }
-    } else {
-      const cacheKey = `${item.endorsementNo}|${item.invoiceMonth}`;
-      let sales = listed.get(cacheKey);
-      if (!sales) {
-        sales = [];
-        for await (const s of client.sales.list({ endorsementNo: item.endorsementNo ?? undefined, invoiceMonth: item.invoiceMonth ?? undefined, pageSize: 500 })) {
-          sales.push({ invoiceNo: s.invoiceNo, amount: s.amount.amount, ref: s.saleCesceReferenceNo });
-        }
-        listed.set(cacheKey, sales);
-      }
-      const negative = item.kind === 'credit_note';
-      const match = sales.find((s) => s.invoiceNo === item.invoiceNo && s.amount.startsWith('-') === negative);
-      const sent = (JSON.parse(item.requestJson ?? '{}') as { amount?: string }).amount;
-      if (match && sent && !sameAmount(match.amount, fromCesceDecimal(sent))) {
-        // Cesce holds this number with other data: never send it again blindly.
-        const message = `Cesce holds sale ${match.ref} for ${item.invoiceNo} with amount ${match.amount}, but ${fromCesceDecimal(sent)} was sent: check it with Cesce`;
-        ledger.markRejected(item.key, 0, CONFLICT_KB_ID, message);
+      return c
+        ? () => {
+            ledger.markDeclared(item.key, c.requestNo, c.endorsementNo);
+            report.reconciled.confirmed += 1;
+          }
+        : () => {
+            ledger.forget(item.key);
+            report.reconciled.resent += 1;
+          };
+    }
+    const sent = (JSON.parse(item.requestJson ?? '{}') as { amount?: string }).amount;
+    const found = await findSale(
+      client,
+      {
+        endorsementNo: item.endorsementNo ?? undefined,
+        invoiceMonth: item.invoiceMonth ?? undefined,
+        invoiceNo: item.invoiceNo ?? '',
+        creditNote: item.kind === 'credit_note',
+        amount: sent ? fromCesceDecimal(sent) : undefined,
+      },
+      listed,
+    );
+    if (found.kind === 'conflict') {
+      return () => {
+        ledger.markRejected(item.key, 0, CONFLICT_KB_ID, found.message);
         queueRejectionWrite(ledger, item.key);
-        report.conflicts.push({ kind: item.kind, erpRef: item.erpRef, message });
-      } else if (match) {
-        ledger.markDeclared(item.key, match.ref);
+        report.conflicts.push({ kind: item.kind as 'invoice' | 'credit_note', erpRef: item.erpRef, message: found.message });
+      };
+    }
+    if (found.kind === 'found') {
+      return () => {
+        ledger.markDeclared(item.key, found.ref);
         report.reconciled.confirmed += 1;
-      } else {
-        ledger.forget(item.key);
-        report.reconciled.resent += 1;
+      };
+    }
+    return () => {
+      ledger.forget(item.key);
+      report.reconciled.resent += 1;
+    };
+  };
+  for (const item of open) {
+    const domain: Domain = item.kind === 'classification' ? 'classifications' : 'sales';
+    // A domain paused meanwhile: its items stay as they are, for the next run.
+    if (!breaker.paused(domain)) {
+      const exchanges: Exchange[] = [];
+      try {
+        const apply = await recordExchanges((e) => exchanges.push(e), () => check(item));
+        breaker.answered(domain);
+        ledger.transaction(() => {
+          apply();
+          ledger.recordExchanges(item.key, exchanges);
+        });
+      } catch (error) {
+        ledger.recordExchanges(item.key, exchanges);
+        // Cesce unreachable, or credentials refused: the run stops as before any send.
+        if (isFatal(error) || error instanceof NetworkError) throw error;
+        // 5xx or an unusable answer: the item stays unsettled, is not sent in this run, and is
+        // checked again by the next one.
+        breaker.failed(domain, error);
+        report.failed.push({
+          kind: item.kind,
+          erpRef: item.erpRef,
+          message: `could not check at Cesce whether an earlier send arrived: ${describeError(error)}`,
+          retryable: true,
+        });
       }
     }
     options.onProgress?.({ phase: 'reconcile', done: ++done, total: open.length });
   }
+}
+
+interface ReconcileBreaker {
+  paused(domain: Domain): boolean;
+  failed(domain: Domain, error: unknown): void;
+  answered(domain: Domain): void;
+}
+
+type SalesCache = Map<string, { invoiceNo: string; amount: string; ref: string }[]>;
+
+/**
+ * Looks a sale up at Cesce by suplemento and invoice month, matching its number and sign (a credit
+ * note is negative): found with Cesce's reference, a conflict when Cesce holds the number with
+ * another amount (never send it again blindly), or absent. `cache` shares the lists of one run's
+ * reconciliation; in-run checks after a lost answer always ask Cesce afresh.
+ */
+async function findSale(
+  client: CesceClient,
+  sale: { endorsementNo: string | undefined; invoiceMonth: string | undefined; invoiceNo: string; creditNote: boolean; amount: string | undefined },
+  cache?: SalesCache,
+): Promise<FoundAtCesce> {
+  const cacheKey = `${sale.endorsementNo}|${sale.invoiceMonth}`;
+  let sales = cache?.get(cacheKey);
+  if (!sales) {
+    sales = [];
+    for await (const s of client.sales.list({ endorsementNo: sale.endorsementNo, invoiceMonth: sale.invoiceMonth, pageSize: 500 })) {
+      sales.push({ invoiceNo: s.invoiceNo, amount: s.amount.amount, ref: s.saleCesceReferenceNo });
+    }
+    cache?.set(cacheKey, sales);
+  }
+  const match = sales.find((s) => s.invoiceNo === sale.invoiceNo && s.amount.startsWith('-') === sale.creditNote);
+  if (!match) return { kind: 'absent' };
+  if (sale.amount !== undefined && !sameAmount(match.amount, sale.amount)) {
+    return {
+      kind: 'conflict',
+      message: `Cesce holds sale ${match.ref} for ${sale.invoiceNo} with amount ${match.amount}, but ${sale.amount} was sent: check it with Cesce`,
+    };
+  }
+  return { kind: 'found', ref: match.ref };
 }

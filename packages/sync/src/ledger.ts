@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { CesceConnectError, type ChangeWatermark } from '@cesce-connect/core';
+import { CesceConnectError, type ChangeWatermark, type Exchange } from '@cesce-connect/core';
 
 /**
  * The ledger: the memory of what was sent to Cesce, in a SQLite file. Every Cesce call that
@@ -115,6 +115,20 @@ CREATE TABLE IF NOT EXISTS open_documents (
   since TEXT NOT NULL,
   PRIMARY KEY (contract_no, scope, erp_id)
 );
+CREATE TABLE IF NOT EXISTS exchanges (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_key TEXT NOT NULL,
+  at TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  method TEXT NOT NULL,
+  url TEXT NOT NULL,
+  status INTEGER,
+  duration_ms INTEGER NOT NULL,
+  request_body TEXT,
+  response_body TEXT,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS exchanges_item ON exchanges (item_key, id);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -188,6 +202,15 @@ export interface ReadRecord {
   fromDate: string | null;
 }
 
+/** A request/response pair with Cesce kept with a ledger item (redacted, bodies cut to 16 KB). */
+export interface StoredExchange extends Exchange {
+  id: number;
+  itemKey: string;
+}
+
+/** Owner-only (rw-------): the ledger holds what was declared, and the audit trail of each call. */
+export const LEDGER_FILE_MODE = 0o600;
+
 export interface LedgerOptions {
   /** Open for reading only (dry runs): nothing is created or written; a missing file reads as empty. */
   readonly?: boolean;
@@ -220,7 +243,10 @@ export class Ledger {
       return;
     }
     try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      if (file !== ':memory:') {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        createOwnerOnly(file);
+      }
       this.db = new Database(file);
     } catch (error) {
       throw new CesceConnectError('ledger_open', `Cannot open the ledger ${file}: ${(error as Error).message}.`, {
@@ -229,6 +255,8 @@ export class Ledger {
     }
     this.db.pragma('busy_timeout = 5000');
     this.checkSchema();
+    // Only a file known to be a ledger (or new) has its permissions changed.
+    if (file !== ':memory:') this.notices.push(...tightenToOwner(file));
     // Two runs started together may both create the file: switching to WAL and creating the
     // tables can answer SQLITE_BUSY without waiting, so those steps are retried for a while.
     retryWhileBusy(() => {
@@ -245,6 +273,12 @@ export class Ledger {
         .immediate(),
     );
   }
+
+  /**
+   * What opening the ledger changed that the user should know, e.g. permissions tightened to
+   * owner-only on an existing file. The CLI prints them as warnings.
+   */
+  readonly notices: string[] = [];
 
   /** Fails clearly on a file that is not a SQLite database or not a cesce ledger. */
   private checkSchema(): void {
@@ -564,6 +598,68 @@ export class Ledger {
     }
   }
 
+  /**
+   * Keeps the request/response pairs exchanged with Cesce for one item (already redacted by core's
+   * recorder). Call it inside `transaction` with the item's outcome, so both are written at once.
+   */
+  recordExchanges(key: string, exchanges: readonly Exchange[]): void {
+    if (exchanges.length === 0) return;
+    const insert = this.db.prepare(
+      `INSERT INTO exchanges (item_key, at, operation, method, url, status, duration_ms, request_body, response_body, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const e of exchanges) {
+        insert.run(key, e.at, e.operation, e.method, e.url, e.status, e.durationMs, e.requestBody, e.responseBody, e.error);
+      }
+    })();
+  }
+
+  /** The exchanges kept for an item, oldest first (empty for ledgers older than the audit trail). */
+  exchanges(key: string): StoredExchange[] {
+    if (!this.hasTable('exchanges')) return [];
+    const rows = this.db.prepare('SELECT * FROM exchanges WHERE item_key = ? ORDER BY id').all(key) as {
+      id: number;
+      item_key: string;
+      at: string;
+      operation: string;
+      method: string;
+      url: string;
+      status: number | null;
+      duration_ms: number;
+      request_body: string | null;
+      response_body: string | null;
+      error: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      itemKey: r.item_key,
+      at: r.at,
+      operation: r.operation,
+      method: r.method,
+      url: r.url,
+      status: r.status,
+      durationMs: r.duration_ms,
+      requestBody: r.request_body,
+      responseBody: r.response_body,
+      error: r.error,
+    }));
+  }
+
+  /** Runs `fn` in one transaction (one write to disk): an item's outcome with its exchanges. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * The SQLite connection, for the operator queries (`operator.ts`: status, export, retry) that
+   * live beside this class. Not part of the public API.
+   * @internal
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   close(): void {
     this.db.close();
   }
@@ -593,6 +689,45 @@ function assertCreatable(file: string): void {
     dir = parent;
   }
   if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+}
+
+/**
+ * Creates a new ledger file owner-only before SQLite opens it: SQLite gives its -wal and -shm
+ * files the database file's permissions, whatever the umask.
+ */
+function createOwnerOnly(file: string): void {
+  if (existsSync(file)) return;
+  try {
+    closeSync(openSync(file, 'wx', LEDGER_FILE_MODE));
+  } catch (error) {
+    // Created meanwhile by another run: checked like any existing ledger.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * An existing ledger (or its -wal/-shm) readable by others is tightened to owner-only: it holds the
+ * policy's declarations and the audit trail of every call. Returns a notice for each file changed,
+ * or a warning when one cannot be changed (owned by another user).
+ */
+function tightenToOwner(file: string): string[] {
+  const notices: string[] = [];
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    let mode: number;
+    try {
+      mode = statSync(f).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if ((mode & 0o077) === 0) continue;
+    try {
+      chmodSync(f, mode & 0o700);
+      notices.push(`${f} was readable by other users (mode ${mode.toString(8)}); its permissions are now owner-only (${(mode & 0o700).toString(8)}).`);
+    } catch (error) {
+      notices.push(`${f} is readable by other users (mode ${mode.toString(8)}) and could not be made owner-only (${(error as NodeJS.ErrnoException).code ?? 'error'}): run chmod 600 on it.`);
+    }
+  }
+  return notices;
 }
 
 function processAlive(pid: number): boolean {

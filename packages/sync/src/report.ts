@@ -44,6 +44,18 @@ export interface ConflictItem {
   message: string;
 }
 
+/**
+ * A Cesce domain (API) the run stopped calling after repeated failures (network, timeouts, 5xx):
+ * its remaining items wait for the next run instead of hammering a service that is down.
+ */
+export interface PausedDomain {
+  domain: 'classifications' | 'sales';
+  /** Consecutive failed calls that paused it. */
+  failures: number;
+  lastError: string;
+  message: string;
+}
+
 /** Something to look at that did not stop an item: bad optional data, changes after declaration. */
 export interface WarningItem {
   erpRef: string;
@@ -93,6 +105,13 @@ export interface SyncReport {
   /** Rejected in an earlier run and unchanged in the ERP since: not sent again until corrected. */
   stillRejected: RejectedItem[];
   failed: FailedItem[];
+  /** Domains paused for the rest of the run after repeated failures; the next run continues. */
+  paused: PausedDomain[];
+  /**
+   * Creates sent again within the run (after a 429, or after an unknown outcome that a look-up at
+   * Cesce proved had not been registered), and unknown outcomes found registered at Cesce (not resent).
+   */
+  retries: { resent: number; foundAtCesce: number };
   conflicts: ConflictItem[];
   warnings: WarningItem[];
   /** Writes into the ERP; errors are retried by the next run. */
@@ -126,6 +145,8 @@ export function emptyReport(fields: { dryRun: boolean; contractNo: string; erp: 
     rejected: [],
     stillRejected: [],
     failed: [],
+    paused: [],
+    retries: { resent: 0, foundAtCesce: 0 },
     conflicts: [],
     warnings: [],
     writeBack: { partners: 0, invoices: 0, errors: [], supported: fields.writeBackSupported },
@@ -140,7 +161,7 @@ export function emptyReport(fields: { dryRun: boolean; contractNo: string; erp: 
  * 1 is for fatal errors, raised as exceptions.
  */
 export function exitCodeFor(report: SyncReport): 0 | 2 {
-  const attention = report.rejected.length + report.failed.length + report.conflicts.length + report.writeBack.errors.length;
+  const attention = report.rejected.length + report.failed.length + report.conflicts.length + report.writeBack.errors.length + (report.paused?.length ?? 0);
   return attention > 0 ? 2 : 0;
 }
 
@@ -195,6 +216,9 @@ export function formatReport(r: SyncReport): string {
   if (r.reconciled.confirmed + r.reconciled.resent > 0) {
     rows.push(['Interrupted sends reconciled', r.reconciled.confirmed + r.reconciled.resent]);
   }
+  const retries = r.retries ?? { resent: 0, foundAtCesce: 0 };
+  if (retries.resent > 0) rows.push(['Sent again after a failed attempt', retries.resent]);
+  if (retries.foundAtCesce > 0) rows.push(['Lost answers found at Cesce (not resent)', retries.foundAtCesce]);
   const w = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [k, v] of rows) lines.push(`  ${pad(k, w)}${String(v).padStart(6)}`);
   if (r.classifications.length > 0) {
@@ -221,6 +245,17 @@ export function formatReport(r: SyncReport): string {
   if (r.failed.length > 0) {
     lines.push('', 'Failed (will be retried on the next run):');
     for (const x of r.failed) lines.push(`  ${x.erpRef}: ${x.message}`);
+  }
+  if ((r.paused ?? []).length > 0) {
+    lines.push('', 'Paused (Cesce kept failing; nothing more was sent to it in this run):');
+    for (const p of r.paused) {
+      lines.push(`  ${p.domain}: ${p.message}`);
+      lines.push(`    last error: ${p.lastError}`);
+    }
+    lines.push(
+      '    Such outages of Cesce usually clear within a few hours the same day. Nothing is lost: the next run',
+      '    checks at Cesce what was in flight and continues from there (with --watch it does so by itself).',
+    );
   }
   if (r.skipped.length > 0) {
     // Items with the same reason (same customer, same cause) are listed together under it.

@@ -2,6 +2,8 @@ import { apiUrl, type Environment } from '../environments.js';
 import { CesceAuthError, CesceResponseError, NetworkError, type ResponseProblem } from '../errors.js';
 import { describeErrorResponse, describeJsonKind, interpretBody, isJsonObject, readBodyText } from '../http/cesce-http.js';
 import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
+import { reportExchange } from '../http/exchanges.js';
+import { describeTlsFailure } from '../http/tls.js';
 import { z } from 'zod';
 
 export interface Credentials {
@@ -86,6 +88,14 @@ export class TokenProvider {
     if (credentials.password) form.set('password', credentials.password);
     const url = this.url;
     this.requests += 1;
+    // The audit trail keeps a token request as one line: never its form (secrets) or answer (the token).
+    const at = new Date();
+    const started = performance.now();
+    const line = (status: number | null, error: string | null) =>
+      reportExchange(
+        { at: at.toISOString(), operation: 'token', method: 'POST', url, status, durationMs: Math.round(performance.now() - started), requestBody: null, responseBody: null, error },
+        [credentials.clientSecret, credentials.password ?? ''],
+      );
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
@@ -97,12 +107,16 @@ export class TokenProvider {
     } catch (error) {
       const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new NetworkError(url, timedOut ? 'Cesce token request timed out' : `Cesce token endpoint unreachable${code ? ` (${code})` : ''}`, {
+      const tls = timedOut ? undefined : describeTlsFailure(error);
+      line(null, timedOut ? 'timed out' : (tls ?? `unreachable${code ? ` (${code})` : ''}`));
+      const message = timedOut ? 'Cesce token request timed out' : tls ? `Cesce token request failed: ${tls}` : `Cesce token endpoint unreachable${code ? ` (${code})` : ''}`;
+      throw new NetworkError(url, message, {
         timedOut,
         cause: error,
       });
     }
     const limits = { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.timeoutMs ?? 30_000 };
+    line(response.status, null);
     if (!response.ok) {
       // The body is never quoted here: a token endpoint's answer may echo credentials.
       const fallback = response.statusText || `HTTP ${response.status}`;

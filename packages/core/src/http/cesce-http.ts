@@ -5,16 +5,9 @@ import type { OperationId } from '../domains/common.js';
 import { apiUrl, type ApiName, type Environment } from '../environments.js';
 import { CesceApiError, CesceConnectError, CesceResponseError, NetworkError, redact, type ResponseProblem } from '../errors.js';
 import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
-
-export interface RetryPolicy {
-  /** Retries for GETs on network errors, 408, 429, 5xx (POSTs that create are never retried blindly). */
-  limit: number;
-  /** First backoff delay in ms; doubles per attempt, capped at `maxDelayMs`, full jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { limit: 3, baseDelayMs: 300, maxDelayMs: 8_000 };
+import { exchangeRecording, reportExchange } from './exchanges.js';
+import { describeTlsFailure } from './tls.js';
+import { parseRetryAfter, rememberRetryAfter, retryAfterOf, retryDelayMs, retryPolicy, RETRYABLE_STATUSES, sleep, type RetryPolicy } from './retry.js';
 
 export interface CesceHttpOptions {
   environment: Environment;
@@ -25,6 +18,8 @@ export interface CesceHttpOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Largest response body read, in bytes (default 5 MB); a larger one fails with `too-large`. */
   maxBodyBytes?: number | undefined;
+  /** Secret values (client secret, password) never kept in an exchange record, wherever they appear. */
+  secrets?: readonly string[] | undefined;
 }
 
 export interface RequestSpec<S extends z.ZodType> {
@@ -66,7 +61,7 @@ export function readErrorBody(body: unknown, fallback: string): ErrorFields {
       const code = e.errorCode === undefined || e.errorCode === null ? undefined : asText(e.errorCode);
       return { code, message: asText(e.errorDescription) || fallback };
     }
-    if (typeof b.error === 'string') return { code: b.error, message: asText(b.error_description) || b.error };
+    if (typeof b.error === 'string' && b.error) return { code: b.error, message: asText(b.error_description) || b.error };
     if (b.httpCode !== undefined && b.httpCode !== null) {
       return { code: asText(b.httpCode), message: asText(b.moreInformation) || asText(b.httpMessage) || fallback };
     }
@@ -88,7 +83,7 @@ function formatBytes(n: number): string {
 }
 
 /** "terminated: other side closed (UND_ERR_SOCKET)" from undici's nested errors. */
-function describeCause(error: unknown): string {
+export function describeCause(error: unknown): string {
   const parts: string[] = [];
   let e: unknown = error;
   for (let depth = 0; e && depth < 3; depth++) {
@@ -210,35 +205,41 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** An error answer (4xx/5xx) whose body was read once, for the audit trail and the error. */
+class ErrorAnswer extends Error {
+  constructor(
+    readonly response: Response,
+    readonly read: BodyReading,
+  ) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+/** Errors raised while getting a token inside an API call: never retried as the call itself. */
+const tokenFailures = new WeakSet<object>();
+
 /**
  * The one HTTP layer for Cesce: bearer token from the provider, one transparent retry after a 401
- * (expired or revoked token), ky's retry for idempotent GETs, timeouts, error mapping to
- * `CesceApiError` with its knowledge-base entry, and zod validation of every success body.
+ * (expired or revoked token: the gateway refused the call, nothing was processed), the retry policy
+ * for reads (GETs; see `RetryPolicy`), timeouts, error mapping to `CesceApiError` with its
+ * knowledge-base entry, zod validation of every success body, and each exchange reported to the
+ * active recorder (`recordExchanges`), redacted.
  */
 export class CesceHttp {
   private readonly ky: KyInstance;
   /** Requests sent to the API (not counting token requests), for reports and benchmarks. */
   requests = 0;
 
-  private readonly retry: RetryPolicy;
+  readonly retry: RetryPolicy;
 
   constructor(private readonly options: CesceHttpOptions) {
-    const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.retry = retry;
+    this.retry = retryPolicy(options.retry);
     this.ky = ky.create({
       timeout: options.timeoutMs ?? 30_000,
       fetch: options.fetch,
       headers: { accept: 'application/json' },
-      retry: {
-        limit: retry.limit,
-        methods: ['get'],
-        statusCodes: [408, 429, 500, 502, 503, 504],
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: 60_000,
-        delay: (attempt) => retry.baseDelayMs * 2 ** (attempt - 1),
-        backoffLimit: retry.maxDelayMs,
-        jitter: true,
-      },
+      // Retries are this class's (reads) and the sync engine's (creates), under one RetryPolicy.
+      retry: 0,
       hooks: {
         beforeRequest: [
           () => {
@@ -253,34 +254,37 @@ export class CesceHttp {
     return this.options.contractNo;
   }
 
+  /**
+   * Sends one request. GETs are retried under the policy on network errors, timeouts, 408, 429
+   * (after its Retry-After), 5xx and bodies cut off; POSTs never are here: a create may have taken
+   * effect, so its caller checks at Cesce first (see the sync engine).
+   */
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
-    // ky retries GETs that fail before the answer; a GET whose body is cut off mid-way is retried
-    // here, as the same policy allows. POSTs never are: the request may have taken effect.
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.requestOnce(spec);
       } catch (error) {
-        const again = spec.method === 'get' && error instanceof CesceResponseError && error.problem === 'interrupted' && attempt < this.retry.limit;
-        if (!again) throw error;
-        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-        await new Promise((r) => setTimeout(r, Math.random() * ceiling));
+        if (spec.method !== 'get' || attempt >= this.retry.limit || !retryableRead(error)) throw error;
+        const wait = retryDelayMs(this.retry, attempt + 1, retryAfterOf(error));
+        if (wait === null) throw error;
+        await sleep(wait);
       }
     }
   }
 
   private async requestOnce<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
     const url = apiUrl(this.options.environment, spec.api, `contracts/${encodeURIComponent(this.options.contractNo)}/${spec.path}`);
-    const token = await this.options.tokens.getToken();
+    const token = await this.token();
     try {
-      return await this.send(spec, url, token.value);
+      return await this.send(spec, url, token);
     } catch (error) {
-      if (error instanceof HTTPError && error.response.status === 401) {
-        // The token may have expired or been revoked early: renew once and try again.
-        error.response.body?.cancel().catch(() => {});
-        this.options.tokens.invalidate(token.value);
-        const fresh = await this.options.tokens.getToken();
+      if (error instanceof ErrorAnswer && error.response.status === 401) {
+        // The token may have expired or been revoked early: the gateway refused the call without
+        // processing it, so sending it again with a fresh token cannot duplicate anything.
+        this.options.tokens.invalidate(token);
+        const fresh = await this.token();
         try {
-          return await this.send(spec, url, fresh.value);
+          return await this.send(spec, url, fresh);
         } catch (second) {
           throw await this.mapError(second, spec, url);
         }
@@ -289,19 +293,62 @@ export class CesceHttp {
     }
   }
 
+  private async token(): Promise<string> {
+    try {
+      return (await this.options.tokens.getToken()).value;
+    } catch (error) {
+      if (error && typeof error === 'object') tokenFailures.add(error);
+      throw error;
+    }
+  }
+
   private async send<S extends z.ZodType>(spec: RequestSpec<S>, url: string, token: string): Promise<z.infer<S>> {
     const searchParams: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.searchParams ?? {})) if (v !== undefined && v !== '') searchParams[k] = String(v);
-    const response = await this.ky(url, {
-      method: spec.method,
-      headers: { authorization: `Bearer ${token}` },
-      searchParams,
-      ...(spec.json === undefined ? {} : { json: spec.json }),
-    });
+    const recording = exchangeRecording();
+    const at = new Date();
+    const started = performance.now();
+    const record = (status: number | null, body: string | null, problem: string | null) => {
+      if (!recording) return;
+      const query = new URLSearchParams(searchParams).toString();
+      reportExchange(
+        {
+          at: at.toISOString(),
+          operation: spec.operation,
+          method: spec.method.toUpperCase(),
+          url: query ? `${url}?${query}` : url,
+          status,
+          durationMs: Math.round(performance.now() - started),
+          requestBody: spec.json === undefined ? null : JSON.stringify(spec.json),
+          responseBody: body,
+          error: problem,
+        },
+        [...(this.options.secrets ?? []), token],
+      );
+    };
+    const limits = { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.timeoutMs ?? 30_000 };
+    let response: Response;
+    try {
+      response = await this.ky(url, {
+        method: spec.method,
+        headers: { authorization: `Bearer ${token}` },
+        searchParams,
+        ...(spec.json === undefined ? {} : { json: spec.json }),
+      });
+    } catch (error) {
+      if (error instanceof HTTPError) {
+        const read = await readBodyText(error.response, limits);
+        record(error.response.status, read.ok ? read.text : null, read.ok ? null : read.detail);
+        throw new ErrorAnswer(error.response, read);
+      }
+      record(null, null, error instanceof TimeoutError ? `timed out after ${limits.timeoutMs} ms` : describeCause(error));
+      throw error;
+    }
     const status = response.status;
     const fail = (problem: ResponseProblem, detail: string, cause?: unknown) =>
       new CesceResponseError({ status, operation: spec.operation, problem, detail, url, cause });
-    const read = await readBodyText(response, { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.timeoutMs ?? 30_000 });
+    const read = await readBodyText(response, limits);
+    record(status, read.ok ? read.text : null, read.ok ? null : read.detail);
     if (!read.ok) throw fail(read.problem, read.detail, read.cause);
     const got = interpretBody(read.text, response.headers.get('content-type'));
     if (got.kind === 'bad') throw fail(got.problem, got.detail);
@@ -345,13 +392,10 @@ export class CesceHttp {
   }
 
   private async mapError(error: unknown, spec: RequestSpec<z.ZodType>, url: string): Promise<Error> {
-    if (error instanceof HTTPError) {
+    if (error instanceof ErrorAnswer) {
       const status = error.response.status;
       const fallback = error.response.statusText || `HTTP ${status}`;
-      const { code, message } = await describeErrorResponse(error.response, fallback, {
-        maxBytes: this.options.maxBodyBytes,
-        timeoutMs: this.options.timeoutMs ?? 30_000,
-      });
+      const { code, message } = describeErrorText(error.read, error.response.headers.get('content-type'), fallback);
       const entry = matchKnowledgeBase({
         status,
         message,
@@ -359,12 +403,16 @@ export class CesceHttp {
         operation: spec.operation,
         environment: this.options.environment.name,
       });
-      return new CesceApiError({ status, operation: spec.operation, cesceCode: code, cesceMessage: message, entry });
+      const mapped = new CesceApiError({ status, operation: spec.operation, cesceCode: code, cesceMessage: message, entry });
+      rememberRetryAfter(mapped, parseRetryAfter(error.response.headers.get('retry-after')));
+      return mapped;
     }
     if (error instanceof TimeoutError) return new NetworkError(url, `Cesce ${spec.operation} timed out`, { timedOut: true, cause: error });
     if (error instanceof CesceConnectError) return error;
     if (error instanceof TypeError) {
       // fetch hides the reason (ECONNREFUSED, ECONNRESET, ENOTFOUND...) in `cause`.
+      const tls = describeTlsFailure(error);
+      if (tls) return new NetworkError(url, `Cesce ${spec.operation} failed: ${tls}`, { cause: error });
       const code = (error.cause as { code?: string } | undefined)?.code;
       return new NetworkError(url, `Cesce ${spec.operation} failed: ${error.message}${code ? ` (${code})` : ''}`, { cause: error });
     }
@@ -383,9 +431,23 @@ export async function describeErrorResponse(
   options: { maxBytes?: number | undefined; timeoutMs?: number | undefined; quoteText?: boolean } = {},
 ): Promise<ErrorFields> {
   const read = await readBodyText(response, options);
+  return describeErrorText(read, response.headers.get('content-type'), fallback, options);
+}
+
+/** `describeErrorResponse` for a body already read. */
+export function describeErrorText(read: BodyReading, contentType: string | null, fallback: string, options: { quoteText?: boolean } = {}): ErrorFields {
   if (!read.ok) return { code: undefined, message: `${fallback} (${read.detail})` };
-  const got = interpretBody(read.text, response.headers.get('content-type'), { quoteText: options.quoteText ?? true });
+  const got = interpretBody(read.text, contentType, { quoteText: options.quoteText ?? true });
   if (got.kind === 'bad') return { code: undefined, message: `${fallback} (${got.detail})` };
   if (got.kind === 'empty') return { code: undefined, message: fallback };
   return readErrorBody(got.value, fallback);
+}
+
+/** Whether a failed read (GET) may work when sent again: never a token failure or a business answer. */
+function retryableRead(error: unknown): boolean {
+  if (error && typeof error === 'object' && tokenFailures.has(error)) return false;
+  if (error instanceof CesceApiError) return RETRYABLE_STATUSES.has(error.status);
+  if (error instanceof NetworkError) return true;
+  if (error instanceof CesceResponseError) return error.problem === 'interrupted' || error.problem === 'timeout' || error.problem === 'truncated';
+  return false;
 }

@@ -9,6 +9,7 @@ import {
   CesceClient,
   CesceResponseError,
   checkContractNumber,
+  fetchWithCa,
   NetworkError,
   OPERATION_SCOPES,
   resolveEnvironment,
@@ -123,6 +124,11 @@ function credentialsOf(ctx: DiagnosticContext): Credentials {
   return { clientId: c.clientId, clientSecret: c.clientSecret, username: c.username, password: c.password };
 }
 
+/** The CA certificates to trust: the option of the library call, else `cesce.tlsCa`. */
+export function tlsCaOf(ctx: DiagnosticContext): string | undefined {
+  return ctx.options.tlsCa ?? ctx.cesce?.tlsCa;
+}
+
 /** A Cesce client with the configured credentials for the checked environment and `contractNo`. */
 function buildClient(ctx: DiagnosticContext, contractNo: string): CesceClient {
   const c = ctx.cesce!;
@@ -136,6 +142,7 @@ function buildClient(ctx: DiagnosticContext, contractNo: string): CesceClient {
     timeoutMs: c.timeoutMs,
     // A diagnosis reports what Cesce answered, without waiting through retries.
     retry: { limit: 0 },
+    tlsCa: tlsCaOf(ctx),
     clock: ctx.clock,
   });
 }
@@ -223,6 +230,7 @@ async function probeToken(ctx: DiagnosticContext, catalog: CatalogName, url: str
     scope: ctx.cesce!.scope,
     timeoutMs: ctx.cesce!.timeoutMs,
     clock: ctx.clock,
+    ...(tlsCaOf(ctx) ? { fetch: fetchWithCa(tlsCaOf(ctx)!) } : {}),
   });
   try {
     const token = await provider.getToken();

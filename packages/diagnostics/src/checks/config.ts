@@ -112,6 +112,7 @@ const configRequired: CheckDefinition = {
       scope: c.scope,
       timeoutMs: c.timeoutMs,
       apis: [...new Set(c.apis)] as CesceApi[],
+      tlsCa: c.tlsCa,
     };
     const override = ctx.options.environment;
     if (override && (override === 'pre' || override === 'pro') && !(c.username && c.password)) {

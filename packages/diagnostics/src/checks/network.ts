@@ -387,7 +387,7 @@ const networkTls: CheckDefinition = {
     const timeoutMs = probeTimeout(ctx);
     let probe: TlsProbe;
     try {
-      probe = await probeTls(host, port, { timeoutMs, lookup: pinnedLookup(findingsOf(ctx).addresses), ca: ctx.options.tlsCa });
+      probe = await probeTls(host, port, { timeoutMs, lookup: pinnedLookup(findingsOf(ctx).addresses), ca: ctx.options.tlsCa ?? ctx.cesce?.tlsCa });
     } catch (error) {
       const { observed, fix } = connectionFailure(errorCode(error), `${host}:${port}`, url, timeoutMs);
       return { status: 'fail', observed: `no TLS handshake: ${observed}`, fix, data: { code: errorCode(error) } };
@@ -516,7 +516,7 @@ const networkReachability: CheckDefinition = {
     const f = findingsOf(ctx);
     let probe: HttpProbe;
     try {
-      probe = await probeHttp(tokenUrl, { timeoutMs, lookup: pinnedLookup(f.addresses), ca: ctx.options.tlsCa, clock: ctx.clock });
+      probe = await probeHttp(tokenUrl, { timeoutMs, lookup: pinnedLookup(f.addresses), ca: ctx.options.tlsCa ?? ctx.cesce?.tlsCa, clock: ctx.clock });
     } catch (error) {
       const code = errorCode(error);
       const { observed, fix } = connectionFailure(code, `GET ${tokenUrl}`, url, timeoutMs);
