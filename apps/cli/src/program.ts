@@ -5,6 +5,9 @@ import { registerExplain } from './commands/explain.js';
 import { registerOdoo } from './commands/odoo.js';
 import { registerSoap } from './commands/soap.js';
 import { registerSpec } from './commands/spec.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerRetry } from './commands/retry.js';
+import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
 
 export const VERSION = '0.1.0';
@@ -22,6 +25,12 @@ Try it on the embedded emulators:
   $ cesce emulate odoo --data examples/demo/odoo-dataset.json
   $ CESCE_BASE_URL=... ODOO_URL=... cesce sync --config examples/demo/cesce.config.json
 
+Operate it (what is declared, pending, rejected with its fix; send again; export; run continuously):
+  $ cesce status --config cesce.config.json
+  $ cesce retry --config cesce.config.json --id INV/2026/00115
+  $ cesce ledger export --config cesce.config.json --format csv --output ledger.csv
+  $ cesce sync --config cesce.config.json --watch 5m
+
 Check an installation before go-live (credentials, contract, policy, ERP data):
   $ cesce diagnose --config cesce.config.json --report diagnosis.md
 
@@ -36,6 +45,9 @@ Check our schemas against a document downloaded from Cesce's portal:
   $ cesce spec check sales-swagger.json`,
     );
   registerSync(program);
+  registerStatus(program);
+  registerRetry(program);
+  registerLedger(program);
   registerDiagnose(program);
   registerEmulate(program);
   registerExplain(program);

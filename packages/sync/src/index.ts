@@ -3,3 +3,4 @@ export * from './report.js';
 export * from './engine.js';
 export * from './concurrency.js';
 export { documentProblem, type Problem } from './checks.js';
+export * from './operator.js';
