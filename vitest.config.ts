@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'examples/connector-template'],
+    globalSetup: ['apps/cli/src/secret-scan.global-setup.ts'],
+    projects: ['packages/*', 'apps/*', 'examples/connector-template', 'chaos'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,6 +1,7 @@
 export {
   startCesceEmulator,
   DEFAULT_TOKEN_TTL_SECONDS,
+  FAULT_STATS_PATH,
   type CesceEmulator,
   type CesceEmulatorOptions,
   type RequestLogEntry,
@@ -42,6 +43,12 @@ export {
   loadFaultsFile,
   parseFaults,
   parseRateLimit,
+  chaosFaultsSchema,
+  seededRandom,
+  CHAOS_COUNTERS,
+  type ChaosFaults,
+  type ChaosDecision,
+  type FaultStats,
   type EmulatorFaults,
   type InjectedFault,
 } from './faults.js';

@@ -19,7 +19,7 @@ import { ruleError, type RuleName } from './rules/messages.js';
 import { DEFAULT_MOVEMENTS_PAGE_SIZE, handleMovements } from './movements.js';
 import { handleSaleConsult, handleSaleCreate, handleSaleModify, handleSalesList, handleSubsidiaries } from './sales.js';
 import { Store, type EmulatorState } from './store.js';
-import { FaultInjector, parseFaults, type EmulatorFaults } from './faults.js';
+import { FaultInjector, parseFaults, type ChaosDecision, type EmulatorFaults, type FaultStats } from './faults.js';
 import { findModelCase, loadSandboxModel, parseSandboxModel, type SandboxModelCase } from './sandbox-model.js';
 import { handleToken } from './token.js';
 
@@ -53,7 +53,10 @@ export interface CesceEmulatorOptions {
    * in which a client that dies has been served without knowing it (fault injection).
    */
   latencyMs?: number;
-  /** Deterministic fault injection: 503s, a rate limit (429 + Retry-After), errors on named operations. */
+  /**
+   * Fault injection: deterministic 503s, a rate limit (429 + Retry-After), errors on named
+   * operations, and seeded random chaos (5xx, hangs, resets, 429 bursts, early token expiry).
+   */
   faults?: EmulatorFaults;
   /**
    * 'simulation' (default): stateful business rules over the seed data. 'sandbox-model': like
@@ -76,6 +79,8 @@ export interface RequestLogEntry {
   rule?: RuleName;
   /** The catalog of the path prefix (`/sandbox`, `/pre`, `/pro`), when the request had one. */
   catalog?: EnvironmentKind;
+  /** The chaos fault injected into this request, e.g. 'reset-after' (status 0: no answer was sent). */
+  fault?: string;
 }
 
 export interface CesceEmulator {
@@ -90,7 +95,12 @@ export interface CesceEmulator {
   state(): EmulatorState;
   /** Every request answered, in order. */
   requestLog: RequestLogEntry[];
+  /** Chaos fault counts (also served at GET /_emulator/faults). */
+  faultStats(): FaultStats;
 }
+
+/** Path of the emulator's own fault-statistics endpoint (not a Cesce path). */
+export const FAULT_STATS_PATH = '/_emulator/faults';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -213,7 +223,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
     }
     const { route, contractNo, params } = match;
     const operation = route.operation;
-    if (operation === 'token') return { reply: handleToken(ctx, rawBody), operation };
+    if (operation === 'token') return { reply: handleToken(ctx, rawBody, faults ? () => faults.tokenLifetimeSeconds() : undefined), operation };
     const guard = guardApiCall(ctx, route, contractNo, req.headers.authorization);
     if (!guard.ok) return { reply: guard.reply, operation };
     const { policy } = guard;
@@ -257,24 +267,54 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const method = (req.method ?? 'GET').toUpperCase();
     const { catalog, path } = splitCatalog(url.pathname);
-    const finish = (reply: Reply, operation?: OperationId): void => {
+    let chaos: ChaosDecision | undefined;
+    const log = (status: number, operation?: OperationId, rule?: RuleName): void => {
       requestLog.push({
         method,
         path: url.pathname,
-        status: reply.status,
+        status,
         ...(operation ? { operation } : {}),
-        ...(reply.rule ? { rule: reply.rule } : {}),
+        ...(rule ? { rule } : {}),
         ...(catalog ? { catalog } : {}),
+        ...(chaos ? { fault: chaos.kind === '429' ? '429' : `${chaos.kind}-${chaos.phase}` } : {}),
       });
-      if (latency > 0) setTimeout(() => send(res, reply, clock()), latency);
+    };
+    const finish = (reply: Reply, operation?: OperationId): void => {
+      log(reply.status, operation, reply.rule);
+      const delay = latency + (chaos?.kind === 'hang' && chaos.phase === 'after' ? (chaos.delayMs ?? 0) : 0);
+      if (delay > 0) setTimeout(() => send(res, reply, clock()), delay);
       else send(res, reply, clock());
+    };
+    /** Chaos reset: the connection is cut, no answer (the client sees a network error). */
+    const reset = (operation?: OperationId): void => {
+      log(0, operation);
+      req.socket.destroy();
     };
     readBody(req).then(
       (rawBody) => {
+        if (faults && method === 'GET' && url.pathname === FAULT_STATS_PATH) {
+          send(res, { status: 200, body: faults.stats() }, clock());
+          return;
+        }
+        const matched = faults ? matchRoute(method, path) : undefined;
+        const chaosOperation = matched?.kind === 'match' ? matched.route.operation : undefined;
+        chaos = faults?.chaos(chaosOperation);
+        if (chaos?.phase === 'before') {
+          if (chaos.kind === 'reset') return reset(chaosOperation);
+          if (chaos.kind === 'hang') {
+            // Held past the client's timeout, then a 504 from the gateway: nothing was done.
+            setTimeout(() => finish(chaos!.reply!, chaosOperation), chaos.delayMs ?? 0);
+            return;
+          }
+          return finish(chaos.reply!, chaosOperation);
+        }
         // Everything from here to the answer is synchronous: one request's checks, mutation and
         // state-file write cannot interleave with another's.
         try {
           const { reply, operation } = dispatch(req, rawBody, url, path, catalog);
+          // After processing: the request took effect; the client learns nothing of it.
+          if (chaos?.kind === 'reset') return reset(operation);
+          if (chaos?.kind === '5xx') return finish(chaos.reply!, operation);
           finish(reply, operation);
         } catch (err) {
           finish(ruleError('internalError', { detail: (err as Error).message }));
@@ -301,6 +341,7 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
   return {
     url: `http://${hostForUrl}:${address.port}`,
     requestLog,
+    faultStats: () => (faults ?? new FaultInjector({}, clock)).stats(),
     state: () => store.snapshot({ environment, today: today(), nowMs: clock() }),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {

@@ -11,8 +11,10 @@ function isScope(s: string): s is Scope {
  * POST /oauth2/v1/token: OAuth2 password grant with form fields grant_type, client_id,
  * client_secret, scope, username, password ([portal]). username/password are ignored in the
  * sandbox and required in PRE/PRO ([seed]). The token belongs to the catalog that issued it.
+ * `lifetimeSeconds` (fault injection, chaos `earlyTokenExpiry`): called once a token is issued; a
+ * number makes the token expire that soon while `expires_in` still announces the full lifetime.
  */
-export function handleToken(ctx: HandlerContext, rawBody: string): Reply {
+export function handleToken(ctx: HandlerContext, rawBody: string, lifetimeSeconds?: () => number | undefined): Reply {
   const form = new URLSearchParams(rawBody);
   const field = (name: string): string => (form.get(name) ?? '').trim();
 
@@ -40,8 +42,9 @@ export function handleToken(ctx: HandlerContext, rawBody: string): Reply {
 
   const now = ctx.nowMs();
   const token = randomBytes(32).toString('base64url');
+  const lifetime = Math.min(lifetimeSeconds?.() ?? ctx.tokenTtlSeconds, ctx.tokenTtlSeconds);
   ctx.store.addToken(
-    { token, clientId: app.clientId, scopes: granted, expiresAt: now + ctx.tokenTtlSeconds * 1000, environment: ctx.environment },
+    { token, clientId: app.clientId, scopes: granted, expiresAt: now + lifetime * 1000, environment: ctx.environment },
     now,
   );
   return {

@@ -56,6 +56,7 @@ interface CesceEmulateFlags {
   failRate?: string;
   rateLimit?: string;
   faults?: string;
+  chaosSeed?: string;
   mode: string;
   model?: string;
   environment: string;
@@ -89,6 +90,12 @@ function cesceEmulatorOptions(o: CesceEmulateFlags): CesceEmulatorOptions | stri
       faults = { ...faults, status5xxRate: rate };
     }
     if (o.rateLimit !== undefined) faults = { ...faults, rateLimit: parseRateLimit(o.rateLimit) };
+    if (o.chaosSeed !== undefined) {
+      const seed = Number(o.chaosSeed);
+      if (!(o.chaosSeed.trim() !== '' && Number.isSafeInteger(seed))) return `--chaos-seed must be a whole number, not '${o.chaosSeed}'`;
+      if (!faults?.chaos) return '--chaos-seed needs a --faults file with a "chaos" section (see packages/sandbox/README.md, "Chaos faults")';
+      faults = { ...faults, chaos: { ...faults.chaos, seed } };
+    }
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
@@ -193,7 +200,8 @@ export function registerEmulate(program: Command): void {
     .option('--latency <ms>', 'delay every answer by this many milliseconds, after it has taken effect (fault injection)', '0')
     .option('--fail-rate <rate>', 'answer 503 to this share (0..1) of API calls, deterministically: 0.25 fails every 4th call')
     .option('--rate-limit <N/S>', 'answer 429 (with Retry-After) beyond N requests per S seconds, e.g. 10/1')
-    .option('--faults <file>', 'fault-injection JSON (status5xxRate, rateLimit, failOperations); see packages/sandbox/README.md')
+    .option('--faults <file>', 'fault-injection JSON (status5xxRate, rateLimit, failOperations, chaos); see packages/sandbox/README.md')
+    .option('--chaos-seed <n>', 'override the seed of the --faults file\'s "chaos" section, e.g. to replay a failing chaos run')
     .option('--mode <mode>', 'simulation (stateful rules) or sandbox-model (only the model\'s sample inputs, 404 otherwise)', 'simulation')
     .option('--model <file>', 'sandbox model file for --mode sandbox-model (format: docs/sandbox-data-format.md)')
     .option('--environment <name>', 'what the root URL acts as: sandbox (username/password ignored), pre or pro (checked); /sandbox, /pre and /pro always serve their own catalog', 'sandbox')
@@ -210,10 +218,20 @@ Catalogs: like Cesce's gateway (https://api.cesce.es/sandbox, /pre, /pro), the e
 catalogs (PRE credentials sent to PRO answer 401 invalid_client), and a token works only in the
 catalog that issued it.
 
+Chaos faults: a "chaos" section in the --faults file injects seeded random faults into API calls:
+5xx (refused, or processed then answered 5xx), hangs past the client's timeout, connection resets,
+429 bursts with Retry-After, and tokens that expire before their expires_in. The same seed and the
+same requests give the same faults. Counts by kind: GET <url>/_emulator/faults. Example file:
+  { "chaos": { "seed": 7, "error5xx": { "rate": 0.05, "afterProcessing": 0.5 },
+               "hang": { "rate": 0.01, "ms": 3000 }, "reset": { "rate": 0.02 },
+               "burst429": { "rate": 0.01, "length": 5, "retryAfterSeconds": 1 },
+               "earlyTokenExpiry": { "rate": 0.5, "afterSeconds": 5 } } }
+
 Examples:
   $ cesce emulate cesce
   $ cesce emulate cesce --port 4010 --state .cesce/emulator-state.json
   $ cesce emulate cesce --fail-rate 0.1 --rate-limit 10/1
+  $ cesce emulate cesce --faults chaos.json --chaos-seed 42 --state /tmp/chaos-state.json
   $ cesce emulate cesce --environment pre --clock-offset -600
   $ cesce emulate cesce --mode sandbox-model --model packages/sandbox/data/sandbox-model.json`,
     )
