@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig, zodIssues } from '@cesce-connect/core';
+import { cesceConfigSchema, ConfigError, isIsoDate, parseConfig, parseJsonText, zodIssues } from '@cesce-connect/core';
 
 /** The `odoo` section: how to reach the company's Odoo database, and which fields hold Cesce's data. */
 export const odooConfigSchema = z
@@ -170,7 +170,7 @@ export const SECRET_PATHS = [
 
 export type Config = z.infer<typeof configSchema>;
 
-function readJsonFile(file: string): unknown {
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -178,11 +178,9 @@ function readJsonFile(file: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? `file not found (looked for ${resolve(file)})` : `cannot be read (${code}): ${resolve(file)}` }]);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(file, [{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new ConfigError(file, [{ path: '(file)', message: `is not valid JSON at ${parsed.message}` }]);
+  return parsed.value;
 }
 
 /** Reads, resolves `env:` references in, and validates a config file. Throws `ConfigError`. */

@@ -3,7 +3,7 @@
  * emulators on 127.0.0.1, with the secrets in the environment. Every output format (terminal,
  * --json, --report) is scanned for the configured secret values.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,13 @@ describe('cesce diagnose (built CLI)', () => {
     const txt = await runCli(['diagnose', '--config', file, '--report', other, '--only', 'contract'], env());
     expect(txt.stderr).toMatch(/is not a Markdown \(\.md\) file: it is not overwritten/);
     expect(readFileSync(other, 'utf8')).toBe('keep me');
+    // An existing report readable by others is rewritten owner-only.
+    const existing = join(dir, 'old-report.md');
+    writeFileSync(existing, 'old', { mode: 0o644 });
+    chmodSync(existing, 0o644);
+    await runCli(['diagnose', '--config', file, '--report', existing, '--only', 'contract'], env());
+    expect(statSync(existing).mode & 0o777).toBe(0o600);
+    expect(readFileSync(existing, 'utf8')).toContain('# cesce-connect diagnosis');
     const missing = await runCli(['diagnose', '--config', file, '--report', join(dir, 'no/such/folder/r.md'), '--only', 'contract'], env());
     expect(missing.stderr).toMatch(/the folder .*no\/such\/folder does not exist/);
     expect(missing.stderr).not.toMatch(/ENOENT/);

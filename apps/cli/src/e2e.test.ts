@@ -261,8 +261,8 @@ describe('config errors', () => {
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout);
     expect(out.ok).toBe(false);
-    expect(out.error.message).toMatch(/cesce\.baseUrl: environment variable CESCE_BASE_URL is not set/);
-    expect(out.error.message).toMatch(/odoo\.url: environment variable ODOO_URL is not set/);
+    expect(out.error.message).toMatch(/cesce\.baseUrl: environment variable CESCE_BASE_URL is set but empty/);
+    expect(out.error.message).toMatch(/odoo\.url: environment variable ODOO_URL is set but empty/);
   });
 
   it('reports wrong Odoo credentials without leaking the password', async () => {

@@ -37,10 +37,20 @@ export function resolveEnvReferences(
       options.onValue?.(where, 'env');
       const v = env[m[1]!];
       if (v === undefined || v === '') {
-        missing.push({ path: where, message: `environment variable ${m[1]} is not set` });
+        missing.push({ path: where, message: `environment variable ${m[1]} is ${v === undefined ? 'not set' : 'set but empty'}` });
         return undefined;
       }
       return v;
+    }
+    // "env:" or "file:" without a name (or with an impossible one) is a broken reference, not a value.
+    const broken = /^(env|file):(.*)$/.exec(value.trim());
+    if (broken && (broken[1] === 'file' ? broken[2]!.trim() === '' : true)) {
+      options.onValue?.(where, broken[1] === 'env' ? 'env' : 'file');
+      missing.push({
+        path: where,
+        message: broken[1] === 'env' ? 'names no valid environment variable after "env:" (letters, digits and _, e.g. env:CESCE_CLIENT_SECRET)' : 'names no file after "file:" (e.g. file:secrets/cesce-secret.txt)',
+      });
+      return undefined;
     }
     const f = /^file:(.+)$/.exec(value.trim());
     if (f) {
@@ -83,7 +93,17 @@ export const contractNoSchema = z.string().superRefine((value, ctx) => {
 export const cesceConfigSchema = z
   .object({
     environment: z.enum(['sandbox', 'pre', 'pro', 'custom']).default('sandbox'),
-    baseUrl: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://127.0.0.1:4010' }).optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://127.0.0.1:4010' })
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return u.username === '' && u.password === '';
+        } catch {
+          return true; // reported by the URL check
+        }
+      }, 'holds a user name or password (user:password@): remove them; Cesce credentials go in clientId, clientSecret, username and password')
+      .optional(),
     contractNo: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), contractNoSchema),
     clientId: z.string().min(1, 'is required (the portal application’s client id)'),
     clientSecret: z.string().min(1, 'is required (the portal application’s client secret)'),

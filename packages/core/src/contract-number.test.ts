@@ -27,6 +27,22 @@ describe('contract numbers', () => {
     expect(r.message).toContain('341 Máster Oro Integral or 381 Póliza Clásica');
   });
 
+  it.each([
+    ['３４１０９１５０３３１', '34109150331'],
+    ['٣٤١٠٩١٥٠٣٣١', '34109150331'],
+    ['34l09150331', '34109150331'],
+    ['381OOO29218', '38100029218'],
+  ])('suggests the digits of %j (other scripts, look-alike letters)', (input, suggestion) => {
+    const r = checkContractNumber(input);
+    expect(r).toMatchObject({ ok: false, problem: 'non-digit', suggestion });
+  });
+
+  it('a JSON number too large to be exact says to write it as text, not that it has separators', () => {
+    const r = checkContractNumber(3.4109150331e49);
+    expect(r).toMatchObject({ ok: false, problem: 'non-digit' });
+    if (!r.ok) expect(r.message).toMatch(/in quotes, as text/);
+  });
+
   it('suggests the compact value when only separators are wrong', () => {
     const r = checkContractNumber('341 0915 0331');
     expect(r.ok === false && r.suggestion).toBe('34109150331');

@@ -38,7 +38,20 @@ function isModality(code: string): code is ModalityCode {
 }
 
 /** Checks a contract number and explains what is wrong with it, suggesting a fix where one is clear. */
+/** Letters typed for the digits they look like. */
+const LOOK_ALIKES: Record<string, string> = { O: '0', o: '0', l: '1', I: '1', i: '1', S: '5', B: '8' };
+
+/** The code point of the zero of a decimal digit's script (its digits are consecutive). */
+function digitZeroOf(code: number): number {
+  let zero = code;
+  while (zero > 0 && /^\p{Nd}$/u.test(String.fromCodePoint(zero - 1))) zero -= 1;
+  return zero;
+}
+
 export function checkContractNumber(input: unknown): ContractNumberResult {
+  if (typeof input === 'number' && !(Number.isSafeInteger(input) && input >= 0)) {
+    return { ok: false, problem: 'non-digit', message: `${String(input)} is not a whole number that can be read exactly; write the contract number in quotes, as text: ${CONTRACT_NUMBER_FORMAT}` };
+  }
   const raw = typeof input === 'number' ? String(input) : typeof input === 'string' ? input : '';
   const trimmed = raw.trim();
   if (!trimmed) return { ok: false, problem: 'empty', message: `is empty; expected ${CONTRACT_NUMBER_FORMAT}` };
@@ -53,7 +66,16 @@ export function checkContractNumber(input: unknown): ContractNumberResult {
     };
   }
   if (!/^\d+$/.test(compact)) {
-    return { ok: false, problem: 'non-digit', message: `'${trimmed}' must contain digits only; expected ${CONTRACT_NUMBER_FORMAT}` };
+    // Full-width or other scripts' digits (NFKC and \p{Nd}), and letters typed for look-alike digits.
+    const readable = [...compact.normalize('NFKC')]
+      .map((ch) => {
+        if (/^[0-9]$/.test(ch)) return ch;
+        if (/^\p{Nd}$/u.test(ch)) return String(ch.codePointAt(0)! - digitZeroOf(ch.codePointAt(0)!));
+        return LOOK_ALIKES[ch] ?? ch;
+      })
+      .join('');
+    const suggestion = /^\d{11}$/.test(readable) && isModality(readable.slice(0, 3)) ? readable : undefined;
+    return { ok: false, problem: 'non-digit', message: `'${trimmed}' must contain digits only (0-9); expected ${CONTRACT_NUMBER_FORMAT}`, ...(suggestion ? { suggestion } : {}) };
   }
   if (compact.length === 8) {
     return {

@@ -2,6 +2,7 @@ export * from './environments.js';
 export * from './contract-number.js';
 export * from './money.js';
 export * from './dates.js';
+export * from './json-text.js';
 export * from './tax-id.js';
 export * from './errors.js';
 export * from './knowledge-base/index.js';

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
@@ -123,14 +123,22 @@ export async function diagnoseCommand(flags: DiagnoseFlags): Promise<number> {
       onResult: (r) => progress.update(`Checking… ${++settled} done (${r.id})`),
     });
     progress.done();
-    if (report) {
-      const file = report;
-      writeFileSync(file, renderMarkdown(outcome), { mode: 0o600 });
-      if (!json) process.stderr.write(`Markdown report written to ${file} (secrets removed, personal data masked).\n`);
-    }
+    // The diagnosis is printed first: a report that cannot be written must not lose it.
     if (json) process.stdout.write(`${renderJson(outcome)}\n`);
     else {
       process.stdout.write(`${renderTerminal(outcome, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: flags.verbose ?? false })}\n`);
+    }
+    if (report) {
+      try {
+        writeFileSync(report, renderMarkdown(outcome), { mode: 0o600 });
+        // An existing file keeps its mode on write: personal data must not stay readable by others.
+        chmodSync(report, 0o600);
+        if (!json) process.stderr.write(`Markdown report written to ${report} (secrets removed, personal data masked).\n`);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        process.stderr.write(`cesce: the Markdown report could not be written to ${report} (${code}); the diagnosis is above.\n`);
+        return 1;
+      }
     }
     return outcome.report.exitCode;
   } catch (error) {

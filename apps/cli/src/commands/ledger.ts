@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CesceConnectError, ConfigError } from '@cesce-connect/core';
 import { exportItems, Ledger, toCsv, type ItemState } from '@cesce-connect/sync';
+import { readJsonFile } from '../config.js';
 import { printFatal } from '../output.js';
 import { UsageError } from './sync.js';
 
@@ -15,14 +16,7 @@ export function ledgerFileOf(flags: { config?: string | undefined; ledger?: stri
   if (flags.ledger) return resolve(flags.ledger);
   if (!flags.config) throw new UsageError('give the config file (--config FILE) or the ledger itself (--ledger FILE)');
   const file = flags.config;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `file not found (looked for ${resolve(file)})` : code ? `cannot be read (${code})` : `is not valid JSON: ${(error as Error).message}`;
-    throw new ConfigError(file, [{ path: '(file)', message }]);
-  }
+  const raw = readJsonFile(file);
   const sync = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).sync : undefined;
   const setting = sync && typeof sync === 'object' ? (sync as Record<string, unknown>).ledger : undefined;
   let ledger: string = typeof setting === 'string' ? setting : '.cesce/ledger.sqlite';

@@ -315,6 +315,26 @@ async function tokenRefused(ctx: DiagnosticContext, error: CesceAuthError): Prom
       data: { refusal: code },
     };
   }
+  if (error.status === 404 || error.status === 405) {
+    // Nothing answers token requests there: a path that is not Cesce's API gateway.
+    return {
+      status: 'fail',
+      observed: `${here}: ${ctx.environment!.baseUrl}/oauth2/v1/token answered ${error.status} (${answerOf(error)}): no token endpoint there`,
+      fix: 'cesce.baseUrl does not point at Cesce’s API gateway: it must be the gateway host and the catalog of the environment, e.g. https://api.cesce.es/sandbox (or an emulator’s URL as it prints it).',
+      kb: kb(error.entry),
+      data: { refusal: `http-${error.status}` },
+    };
+  }
+  if (code === 'invalid_request' && !ctx.environment!.requiresUserCredentials) {
+    // The sandbox asks no username or password: the request itself was refused.
+    return {
+      status: 'fail',
+      observed: `${here} refused the token request as malformed (${answerOf(error)})`,
+      fix: 'The sandbox needs only cesce.clientId and cesce.clientSecret. Check that cesce.baseUrl points at Cesce’s gateway (a proxy or another server answers otherwise), and attach this report to a support request if it does.',
+      kb: kb(error.entry),
+      data: { refusal: code },
+    };
+  }
   if (code === 'invalid_grant' || code === 'invalid_request') {
     return {
       status: 'fail',

@@ -34,6 +34,41 @@ function run(config: unknown, extra: Parameters<typeof diagnose>[0] extends infe
 }
 
 describe('config checks', () => {
+  it('a JSON syntax error gives line and column but never quotes the file (a secret may sit there)', async () => {
+    const text = '{\n  "cesce": {\n    "environment": "sandbox",\n    "clientSecret": xYz-Super-Secret-42\n  }\n}';
+    const out = await diagnose({ configFile: configFile(text), env: ENV, only: OFFLINE });
+    const r = resultOf(out, 'config.file');
+    expect(r.status).toBe('fail');
+    expect(r.observed).toMatch(/is not valid JSON at line 4, column 21: a value that is not JSON/);
+    for (const output of [renderTerminal(out), renderJson(out), renderMarkdown(out)]) expect(output).not.toMatch(/xYz|Super/);
+  });
+
+  it('a byte-order mark at the start (as Windows editors save) is accepted', async () => {
+    const out = await diagnose({ configFile: configFile(`\uFEFF${JSON.stringify({ cesce: CESCE })}`), env: ENV, only: OFFLINE });
+    expect(resultOf(out, 'config.file').status).toBe('pass');
+  });
+
+  it('a base URL with user:password@ is refused without printing the password', async () => {
+    const out = await run({ cesce: { ...CESCE, baseUrl: 'https://someone:hunter2pass@api.cesce.es/sandbox' } });
+    const r = resultOf(out, 'config.required');
+    expect(r.status).toBe('fail');
+    expect(r.details?.join('\n')).toMatch(/cesce\.baseUrl: holds a user name or password/);
+    for (const output of [renderTerminal(out), renderJson(out)]) expect(output).not.toContain('hunter2pass');
+  });
+
+  it('an environment that disagrees with the catalog of the base URL is named', async () => {
+    const out = await run({ cesce: { ...CESCE, baseUrl: 'https://api.cesce.es/pro' } });
+    const r = resultOf(out, 'config.required');
+    expect(r).toMatchObject({ status: 'fail', observed: 'cesce.environment is sandbox, but cesce.baseUrl https://api.cesce.es/pro points at the PRO catalog' });
+  });
+
+  it('an empty environment variable and a reference without a name are named as such', async () => {
+    const empty = await diagnose({ configFile: configFile({ cesce: CESCE }), env: { CESCE_CLIENT_SECRET: '' }, only: OFFLINE });
+    expect(resultOf(empty, 'config.file').details).toEqual(['cesce.clientSecret: environment variable CESCE_CLIENT_SECRET is set but empty']);
+    const bare = await run({ cesce: { ...CESCE, clientSecret: 'file:' } });
+    expect(resultOf(bare, 'config.file').details).toEqual(['cesce.clientSecret: names no file after "file:" (e.g. file:secrets/cesce-secret.txt)']);
+  });
+
   it('a missing file fails config.file and skips what needs it', async () => {
     const out = await diagnose({ configFile: join(dir, 'nope.json'), only: OFFLINE });
     expect(resultOf(out, 'config.file')).toMatchObject({ status: 'fail', observed: expect.stringContaining('does not exist') });

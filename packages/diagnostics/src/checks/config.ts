@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { cesceConfigSchema, checkContractNumber, MODALITIES, resolveEnvReferences, zodIssues } from '@cesce-connect/core';
+import { cesceConfigSchema, checkContractNumber, MODALITIES, parseJsonText, resolveEnvReferences, zodIssues } from '@cesce-connect/core';
 import { environmentToCheck } from '../catalogs.js';
 import type { CesceApi, CheckDefinition, CheckOutcome, ConfigIssue, DiagnosticContext } from '../types.js';
 
@@ -42,11 +42,11 @@ const configFile: CheckDefinition = {
           fix: 'Pass the path of your cesce config file with --config (see examples/demo/cesce.config.json).',
         };
       }
-      try {
-        raw = JSON.parse(text);
-      } catch (error) {
-        return { status: 'fail', observed: `${ctx.configFile} is not valid JSON: ${(error as Error).message}`, fix: 'Correct the JSON syntax at the position given.' };
+      const parsed = parseJsonText(text);
+      if (!parsed.ok) {
+        return { status: 'fail', observed: `${ctx.configFile} is not valid JSON at ${parsed.message}`, fix: 'Correct the JSON syntax at the line and column given (text values in "double quotes").' };
       }
+      raw = parsed.value;
     }
     if (!isObject(raw)) return { status: 'fail', observed: `${ctx.configFile} does not hold a JSON object`, fix: 'The config is one object with a cesce section and an ERP section.' };
     ctx.raw = raw;
@@ -129,6 +129,15 @@ const configRequired: CheckDefinition = {
     }
     const env = ctx.environment;
     const where = override && override !== c.environment ? ` (--env ${override}; the config says ${c.environment})` : '';
+    // A base URL naming another environment's catalog: e.g. environment sandbox at …/pro.
+    const catalog = c.baseUrl ? new URL(c.baseUrl).pathname.replace(/\/+$/, '').split('/').pop() : undefined;
+    if (!override && c.environment !== 'custom' && catalog && ['sandbox', 'pre', 'pro'].includes(catalog) && catalog !== c.environment) {
+      return {
+        status: 'fail',
+        observed: `cesce.environment is ${c.environment}, but cesce.baseUrl ${c.baseUrl} points at the ${catalog.toUpperCase()} catalog`,
+        fix: `Make them agree: cesce.environment "${catalog}" for ${c.baseUrl}, or a base URL ending in /${c.environment} for ${c.environment}.`,
+      };
+    }
     return {
       status: 'pass',
       observed: `${env.name.toUpperCase()} at ${env.baseUrl}${where}; APIs used: ${ctx.cesce.apis.join(', ')}`,

@@ -250,6 +250,54 @@ describe('a server without a Date header', () => {
   });
 });
 
+describe('servers that are not Cesce’s gateway', () => {
+  let setup: DemoSetup;
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    setup = await startDemoSetup();
+    server = createServer((req, res) => {
+      const mode = req.url!.split('/')[1];
+      if (mode === 'hang-body') {
+        // Headers, then a body that never ends.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+      } else if (mode === 'redirect') res.writeHead(302, { location: 'https://www.example.com/login' }).end();
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    });
+    port = await listen(server);
+  });
+  afterAll(async () => {
+    await closeServer(server);
+    await setup?.close();
+  });
+
+  it('a body that never ends: reachability passes on the headers and leaves no connection open', async () => {
+    const outcome = await runNetwork(setup, { baseUrl: `http://127.0.0.1:${port}/hang-body` });
+    expect(resultOf(outcome, 'network.reachability').status).toBe('pass');
+    // The probe closed its connection: nothing keeps a CLI process alive after the verdict.
+    await new Promise((r) => setTimeout(r, 100));
+    const open = await new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    expect(open).toBe(0);
+  });
+
+  it('a redirect is not Cesce’s API: reachability fails naming where it leads', async () => {
+    const outcome = await runNetwork(setup, { baseUrl: `http://127.0.0.1:${port}/redirect` });
+    const r = resultOf(outcome, 'network.reachability');
+    expect(r.status).toBe('fail');
+    expect(r.observed).toContain('a redirect to https://www.example.com/login');
+    expect(r.fix).toContain('API gateway');
+  });
+
+  it('a token endpoint answering 404: cesce.baseUrl does not point at the gateway (not a data-set problem)', async () => {
+    const outcome = await setup.run({ cesce: { baseUrl: `http://127.0.0.1:${port}/nothing` } }, { only: ['auth.token'] });
+    const r = resultOf(outcome, 'auth.token');
+    expect(r.status).toBe('fail');
+    expect(r.observed).toContain('no token endpoint there');
+    expect(r.fix).toMatch(/^cesce\.baseUrl does not point at Cesce’s API gateway/);
+  });
+});
+
 describe('TLS', () => {
   let dir: string;
   let setup: DemoSetup;

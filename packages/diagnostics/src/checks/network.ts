@@ -445,6 +445,7 @@ const networkTls: CheckDefinition = {
 interface HttpProbe {
   status: number;
   date: string | undefined;
+  location: string | undefined;
   connectMs: number | undefined;
   tlsMs: number | undefined;
   ttfbMs: number;
@@ -479,14 +480,17 @@ function probeHttp(
       const answeredAt = options.clock();
       const ttfbMs = Math.round(performance.now() - t0);
       const date = res.headers.date;
-      // Only the headers matter; a body cut short afterwards is no finding.
+      const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+      // Only the headers matter: the connection is closed at once, so a body that never ends
+      // (a misbehaving proxy) cannot keep the process alive.
       res.on('error', () => {});
-      res.resume();
-      res.once('end', () => req.destroy());
+      res.destroy();
+      req.destroy();
       clearTimeout(timer);
       resolve({
         status: res.statusCode ?? 0,
         date,
+        location,
         connectMs: connectAt === undefined ? undefined : Math.round(connectAt - t0),
         tlsMs: tlsAt === undefined || connectAt === undefined ? undefined : Math.round(tlsAt - connectAt),
         ttfbMs,
@@ -541,6 +545,16 @@ const networkReachability: CheckDefinition = {
       serverDate: probe.date,
     };
     const answered = `GET ${tokenUrl} answered HTTP ${probe.status}${probe.status === 405 ? ' (the token endpoint only takes POST: reachable)' : ''}`;
+    if (probe.status >= 300 && probe.status < 400) {
+      // Cesce's gateway answers its API paths itself; a redirect means a web page or another path.
+      return {
+        status: 'fail',
+        observed: `${answered}: a redirect${probe.location ? ` to ${probe.location}` : ''}, not Cesce's API (the token request cannot follow it)`,
+        details: [timings.join(', ')],
+        fix: 'cesce.baseUrl points at a web page or an old address: use the API gateway with its catalog, e.g. https://api.cesce.es/sandbox (the Cesce portal lists it with your application).',
+        data,
+      };
+    }
     if (probe.ttfbMs > ctx.thresholds.slowTtfbMs) {
       return {
         status: 'warn',
