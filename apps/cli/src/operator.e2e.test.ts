@@ -88,8 +88,24 @@ describe('cesce status, retry and ledger export after a demo sync', () => {
         expect(text.stdout.slice(at)).toContain(`fix: ${findEntry(r.kbId)!.fix.en}`);
       }
 
-      // Declared amounts are exact: the per-currency total equals what Cesce holds, summed exactly.
+      // The audit trail of a declared invoice and of a rejected one: what was sent, what Cesce said.
       const held = await salesAtCesce(cesce.url);
+      const declaredNo = held[0]!.invoiceNo;
+      const trail = await runCli(['ledger', 'exchanges', '--ledger', ledger, '--id', declaredNo, '--json']);
+      expect(trail.code).toBe(0);
+      const { item, exchanges } = JSON.parse(trail.stdout) as { item: { state: string }; exchanges: { operation: string; method: string; status: number; requestBody: string; responseBody: string }[] };
+      expect(item.state).toBe('declared');
+      const create = exchanges.find((e) => e.operation === 'sales.create')!;
+      expect(create).toMatchObject({ method: 'POST', status: 201 });
+      expect(JSON.parse(create.requestBody).invoiceNo).toBe(declaredNo);
+      expect(create.responseBody).toContain('saleCesceReferenceNo');
+      const rejectedTrail = await runCli(['ledger', 'exchanges', '--ledger', ledger, '--id', status.rejected[0].erpRef.split(' ').pop()]);
+      expect(rejectedTrail.stdout).toMatch(/POST .*→ 400 in \d+ ms/);
+      for (const out of [trail.stdout, rejectedTrail.stdout]) {
+        expect(out).not.toMatch(/demo-client-secret|demo-odoo-key|Bearer/i);
+      }
+
+      // Declared amounts are exact: the per-currency total equals what Cesce holds, summed exactly.
       const atCesce: Record<string, string> = {};
       for (const s of held) atCesce[s.currency] = addDecimal(atCesce[s.currency] ?? '0', s.amount);
       expect(status.totals.declared.amounts).toEqual(atCesce);

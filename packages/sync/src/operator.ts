@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { addDecimal, CesceConnectError, findEntry, fromCesceDate, fromCesceDecimal } from '@cesce-connect/core';
-import { CONFLICT_KB_ID, type ItemKind, type ItemState, type Ledger } from './ledger.js';
+import { CONFLICT_KB_ID, type ItemKind, type ItemState, type Ledger, type LedgerItem, type StoredExchange } from './ledger.js';
 
 /**
  * Operator queries over a ledger: what is declared, pending and rejected (`cesce status`), every
@@ -610,4 +610,14 @@ export function lockHolder(ledger: Ledger): { pid: number; host: string; since: 
   if (!hasTable(ledger, 'lock')) return null;
   const row = ledger.database.prepare('SELECT pid, host, acquired_at FROM lock WHERE id = 1').get() as { pid: number; host: string; acquired_at: string } | undefined;
   return row ? { pid: row.pid, host: row.host, since: row.acquired_at, thisHost: row.host === hostname() } : null;
+}
+
+/**
+ * One item and its audit trail (the redacted request/response pairs sent to Cesce for it), for
+ * support: `id` is the ledger key, the ERP reference or the document number, if only one matches.
+ */
+export function itemExchanges(ledger: Ledger, id: string): { item: LedgerItem; exchanges: StoredExchange[] } {
+  const row = findById(ledger, id);
+  const item = ledger.get(row.key)!;
+  return { item, exchanges: ledger.exchanges(row.key) };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CesceConnectError, ConfigError } from '@cesce-connect/core';
-import { exportItems, Ledger, toCsv, type ItemState } from '@cesce-connect/sync';
+import { exportItems, itemExchanges, Ledger, toCsv, type ItemState } from '@cesce-connect/sync';
 import { readJsonFile } from '../config.js';
 import { printFatal } from '../output.js';
 import { UsageError } from './sync.js';
@@ -51,7 +51,7 @@ interface ExportFlags {
 }
 
 export function registerLedger(program: Command): void {
-  const ledger = program.command('ledger').description('Look into the ledger (what was sent to Cesce): export its items');
+  const ledger = program.command('ledger').description('Look into the ledger (what was sent to Cesce): export its items, show what was exchanged with Cesce for one');
   ledger
     .command('export')
     .description('Write every ledger item (declarations, classification requests, rejections) as CSV or JSON')
@@ -94,6 +94,67 @@ Examples:
     .action((flags: ExportFlags) => {
       process.exitCode = exportCommand(flags);
     });
+  ledger
+    .command('exchanges')
+    .description('Show the requests sent to Cesce for one item and Cesce’s answers (the audit trail), for support')
+    .requiredOption('--id <id>', 'the ledger key (as in cesce status / ledger export), the ERP reference or the invoice number')
+    .option('-c, --config <file>', 'config file: the ledger is its sync.ledger (only that setting is read)')
+    .option('--ledger <file>', 'the SQLite ledger file itself (overrides the config)')
+    .option('--json', 'print the item and its exchanges as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Every request cesce sync sent to Cesce for the item (the create, and the look-ups that checked
+whether an unanswered send had arrived) is kept with Cesce's answer, oldest first: time, operation,
+method and URL, HTTP status (none when no answer came, with the reason), duration, and both bodies.
+Nothing secret is kept: no header (so no token), no client secret or password; bodies longer than
+16 KB are cut. Ledgers written before the audit trail existed show no exchanges.
+
+Exit codes: 0 shown; 1 error (no ledger, no such item, several items match).
+
+Examples:
+  $ cesce ledger exchanges --config cesce.config.json --id INV/2026/00115
+  $ cesce ledger exchanges --ledger .cesce/ledger.sqlite --id sale:34109150331:133 --json`,
+    )
+    .action((flags: ExchangesFlags) => {
+      process.exitCode = exchangesCommand(flags);
+    });
+}
+
+interface ExchangesFlags {
+  id: string;
+  config?: string;
+  ledger?: string;
+  json?: boolean;
+}
+
+function exchangesCommand(flags: ExchangesFlags): number {
+  let ledger: Ledger | undefined;
+  try {
+    ledger = openLedgerReadonly(ledgerFileOf(flags));
+    const { item, exchanges } = itemExchanges(ledger, flags.id);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ item, exchanges }, null, 2)}\n`);
+      return 0;
+    }
+    const lines = [
+      `${item.key}  ${item.erpRef}  ${item.state}${item.cesceRef ? ` (Cesce reference ${item.cesceRef})` : ''}${item.kbId ? ` [${item.kbId}]` : ''}`,
+      exchanges.length === 0 ? '  no exchanges kept for this item (sent by a version without the audit trail, or never sent)' : `  ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}:`,
+    ];
+    for (const e of exchanges) {
+      lines.push('', `  ${e.at}  ${e.operation}  ${e.method.toUpperCase()} ${e.url}  → ${e.status ?? `no answer${e.error ? ` (${e.error})` : ''}`} in ${e.durationMs} ms`);
+      if (e.requestBody) lines.push(`    request:  ${e.requestBody}`);
+      if (e.responseBody) lines.push(`    response: ${e.responseBody}`);
+      if (e.error && e.status !== null) lines.push(`    error:    ${e.error}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    printFatal(error, { json: flags.json ?? false, secrets: [] });
+    return 1;
+  } finally {
+    ledger?.close();
+  }
 }
 
 function exportCommand(flags: ExportFlags): number {
