@@ -320,7 +320,7 @@ export class Store {
     if (!this.stateFile) return;
     mkdirSync(dirname(this.stateFile), { recursive: true });
     const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.toStateFile(), null, 2)}\n`, 'utf8');
+    writeFileSync(tmp, `${JSON.stringify(this.toStateFile(), null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     renameSync(tmp, this.stateFile);
   }
 }

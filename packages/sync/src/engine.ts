@@ -202,6 +202,16 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
   if (!dryRun) options.ledger.acquireLock();
   try {
     return await execute(options);
+  } catch (error) {
+    // A run stopped by an error (ERP or Cesce unreachable, credentials) is recorded as such.
+    if (!dryRun) {
+      try {
+        options.ledger.failRun(describeError(error));
+      } catch {
+        // the ledger itself may be what failed
+      }
+    }
+    throw error;
   } finally {
     if (!dryRun) options.ledger.releaseLock();
   }

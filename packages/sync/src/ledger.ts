@@ -534,7 +534,16 @@ export class Ledger {
   }
 
   startRun(dryRun: boolean): number {
-    return Number(this.db.prepare('INSERT INTO runs (started_at, dry_run) VALUES (?, ?)').run(this.now(), dryRun ? 1 : 0).lastInsertRowid);
+    this.currentRun = Number(this.db.prepare('INSERT INTO runs (started_at, dry_run) VALUES (?, ?)').run(this.now(), dryRun ? 1 : 0).lastInsertRowid);
+    return this.currentRun;
+  }
+
+  private currentRun: number | undefined;
+
+  /** Ends this process's unfinished run with the error that stopped it (`cesce status` shows it). */
+  failRun(error: string): void {
+    if (this.currentRun === undefined || this.readonly) return;
+    this.db.prepare('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ? AND finished_at IS NULL').run(this.now(), JSON.stringify({ error }), this.currentRun);
   }
 
   finishRun(id: number, summary: unknown): void {

@@ -99,6 +99,12 @@ describe('ledgerStatus', () => {
     ledger.finishRun(id, { salesDeclared: 3, creditNotesDeclared: 1, rejected: [{}], failed: [], skipped: 4, conflicts: [] });
     expect(ledgerStatus(ledger).runs[0]).toMatchObject({ outcome: 'finished', counts: { declared: 3, creditNotes: 1, rejected: 1, failed: 0, skipped: 4 } });
   });
+
+  it('a run stopped by an error is shown with that error, not as killed', () => {
+    ledger.startRun(false);
+    ledger.failRun('Cesce sales.list failed: fetch failed (ECONNREFUSED)');
+    expect(ledgerStatus(ledger).runs[0]).toMatchObject({ outcome: 'failed', error: 'Cesce sales.list failed: fetch failed (ECONNREFUSED)', counts: null });
+  });
 });
 
 describe('retry', () => {
@@ -160,6 +166,16 @@ describe('retry', () => {
 });
 
 describe('toCsv', () => {
+  it('--excel: byte-order mark, semicolons and decimal commas, quoting what holds a semicolon', () => {
+    send('1', { amount: '1234,56', number: 'INV;1' });
+    ledger.markDeclared(`sale:${C}:1`, 'V1');
+    const csv = toCsv(exportItems(ledger), { excel: true });
+    expect(csv.startsWith('\uFEFFkey;contract_no;')).toBe(true);
+    const row = csv.split('\r\n')[1]!;
+    expect(row).toContain(';1234,56;EUR;');
+    expect(row).toContain('"INV;1"');
+  });
+
   it('quotes per RFC 4180 and writes null as an empty field', () => {
     ledger.markRejected(send('1', { number: 'A,"B"\nC' }), 400, 'cesce-400-sale-data', ' spaced ');
     const csv = toCsv(exportItems(ledger));

@@ -61,8 +61,9 @@ export interface RunEntry {
   startedAt: string;
   finishedAt: string | null;
   dryRun: boolean;
-  /** `finished`, `running` (holds the lock now) or `interrupted` (never finished). */
-  outcome: 'finished' | 'running' | 'interrupted';
+  /** `finished`, `failed` (stopped by an error: `error`), `running` (holds the lock now) or `interrupted` (killed). */
+  outcome: 'finished' | 'failed' | 'running' | 'interrupted';
+  error: string | null;
   counts: { declared: number; creditNotes: number; classificationsRequested: number; rejected: number; failed: number; skipped: number; conflicts: number } | null;
 }
 
@@ -359,8 +360,9 @@ export function ledgerStatus(ledger: Ledger, options: StatusOptions = {}): Ledge
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     dryRun: r.dry_run === 1,
-    outcome: r.finished_at ? 'finished' : lock && r.id === lastId ? 'running' : 'interrupted',
-    counts: countsOf(r.summary_json),
+    outcome: r.finished_at ? (errorOf(r.summary_json) ? 'failed' : 'finished') : lock && r.id === lastId ? 'running' : 'interrupted',
+    error: errorOf(r.summary_json),
+    counts: errorOf(r.summary_json) ? null : countsOf(r.summary_json),
   }));
 
   return {
@@ -379,6 +381,16 @@ export function ledgerStatus(ledger: Ledger, options: StatusOptions = {}): Ledge
     runs,
     lock,
   };
+}
+
+function errorOf(summaryJson: string | null): string | null {
+  if (!summaryJson) return null;
+  try {
+    const s = JSON.parse(summaryJson) as { error?: unknown };
+    return typeof s.error === 'string' ? s.error : null;
+  } catch {
+    return null;
+  }
 }
 
 function countsOf(summaryJson: string | null): RunEntry['counts'] {
@@ -446,6 +458,10 @@ export function exportItems(ledger: Ledger, options: { state?: ItemState | undef
     options.state ? db.prepare('SELECT * FROM items WHERE state = ? ORDER BY created_at, key').all(options.state) : db.prepare('SELECT * FROM items ORDER BY created_at, key').all()
   ) as ItemRow[];
   const retries = retriesOf(ledger);
+  // A classification's result is written to its customer; those writes are kept per customer key.
+  const writtenCustomers = new Set(
+    (db.prepare(`SELECT key FROM writebacks WHERE pending_json IS NULL AND written_at IS NOT NULL AND key LIKE 'classification:%'`).all() as { key: string }[]).map((w) => w.key),
+  );
   return rows.map((r) => {
     const body = bodyOf(r);
     const money = amountOf(r);
@@ -470,7 +486,7 @@ export function exportItems(ledger: Ledger, options: { state?: ItemState | undef
       http_status: r.http_status,
       kb_id: r.kb_id,
       last_error: r.last_error,
-      written_back: r.written_back === 1,
+      written_back: r.written_back === 1 || (r.kind === 'classification' && writtenCustomers.has(r.key)),
       retries: retries.get(r.key)?.length ?? 0,
       created_at: r.created_at,
       updated_at: r.updated_at,
@@ -481,17 +497,33 @@ export function exportItems(ledger: Ledger, options: { state?: ItemState | undef
 }
 
 /** One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes doubled). */
-function csvField(value: string | number | boolean | null): string {
+function csvField(value: string | number | boolean | null, separator = ','): string {
   if (value === null) return '';
   const text = String(value);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return text.includes(separator) || /["\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export interface CsvOptions {
+  /**
+   * For spreadsheets set to Spanish (and most of continental Europe): a UTF-8 byte-order mark so
+   * accents read right, `;` between fields, and amounts with a decimal comma (`-597,51`).
+   */
+  excel?: boolean | undefined;
 }
 
 /** RFC 4180 CSV: a header line, CRLF line ends, UTF-8. Null is an empty field. */
-export function toCsv(rows: readonly ExportRow[]): string {
-  const lines = [EXPORT_COLUMNS.join(',')];
-  for (const row of rows) lines.push(EXPORT_COLUMNS.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+export function toCsv(rows: readonly ExportRow[], options: CsvOptions = {}): string {
+  const separator = options.excel ? ';' : ',';
+  const lines = [EXPORT_COLUMNS.join(separator)];
+  for (const row of rows) {
+    lines.push(
+      EXPORT_COLUMNS.map((c) => {
+        const value = row[c];
+        return csvField(options.excel && c === 'amount' && typeof value === 'string' ? value.replace('.', ',') : value, separator);
+      }).join(separator),
+    );
+  }
+  return `${options.excel ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
 }
 
 // ---------------------------------------------------------------------------------------------

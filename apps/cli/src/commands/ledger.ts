@@ -48,6 +48,7 @@ interface ExportFlags {
   format?: string;
   output?: string;
   state?: string;
+  excel?: boolean;
 }
 
 export function registerLedger(program: Command): void {
@@ -60,6 +61,7 @@ export function registerLedger(program: Command): void {
     .requiredOption('--format <format>', 'csv or json')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--state <state>', 'only items in this state: sending, declared, rejected or failed')
+    .option('--excel', "CSV for a spreadsheet set to Spanish: byte-order mark, ';' between fields, decimal comma in amounts")
     .addHelpText(
       'after',
       `
@@ -80,7 +82,9 @@ One row (CSV) or object (JSON) per ledger item, oldest first, with these fields:
 
 CSV follows RFC 4180: a header line, comma-separated, CRLF line ends, UTF-8 without BOM; fields with
 commas, quotes, line breaks or edge spaces are quoted ("" for a quote), an empty field is null.
-Names with accents, emoji or quotes come back exactly as stored. JSON is an array of objects
+Names with accents, emoji or quotes come back exactly as stored. --excel writes the CSV the way a
+spreadsheet set to Spanish opens it by double-click: a UTF-8 byte-order mark, ';' between fields
+and a decimal comma in amounts (quoting as above). JSON is an array of objects
 (numbers for attempts, http_status and retries; true/false for written_back; amounts as strings).
 The ledger is opened read-only: exporting while a sync runs is safe.
 
@@ -88,6 +92,7 @@ Exit codes: 0 written; 1 error (no ledger, bad option, file not writable).
 
 Examples:
   $ cesce ledger export --config cesce.config.json --format csv --output ledger.csv
+  $ cesce ledger export --config cesce.config.json --format csv --excel --output ledger.csv
   $ cesce ledger export --config cesce.config.json --format json --state rejected
   $ cesce ledger export --ledger .cesce/ledger.sqlite --format csv | head`,
     )
@@ -167,7 +172,8 @@ function exportCommand(flags: ExportFlags): number {
     }
     ledger = openLedgerReadonly(ledgerFileOf(flags));
     const rows = exportItems(ledger, { state: flags.state as ItemState | undefined });
-    const text = format === 'csv' ? toCsv(rows) : `${JSON.stringify(rows, null, 2)}\n`;
+    if (flags.excel && format !== 'csv') throw new UsageError('--excel applies to --format csv only');
+    const text = format === 'csv' ? toCsv(rows, { excel: flags.excel ?? false }) : `${JSON.stringify(rows, null, 2)}\n`;
     if (flags.output) {
       try {
         writeFileSync(flags.output, text, { mode: 0o600 });

@@ -149,7 +149,9 @@ export function formatStatus(s: LedgerStatus, lang: 'en' | 'es' = 'en'): string 
       const c = r.counts;
       const counts = c
         ? `${c.declared} sales and ${c.creditNotes} credit notes declared, ${c.classificationsRequested} classifications requested, ${c.rejected} rejected, ${c.failed} failed, ${c.conflicts} conflicts, ${c.skipped} skipped`
-        : r.outcome === 'running'
+        : r.outcome === 'failed'
+          ? `stopped by an error: ${r.error}`
+          : r.outcome === 'running'
           ? 'running now'
           : 'did not finish (stopped or killed; what it left in flight is looked up at Cesce by the next run)';
       out.push(`  #${r.id} ${r.startedAt}${r.dryRun ? ' (dry run)' : ''}: ${counts}`);
