@@ -395,6 +395,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // last completed read plus those earlier runs left open.
   const debtors = new Map<string, Debtor>();
   for await (const d of source.debtors()) debtors.set(d.erpId, d);
+  if (!dryRun) ledger.recordDebtors(contractNo, [...debtors.values()].map((d) => ({ erpId: d.erpId, name: d.name, taxCode: d.taxCode })));
   const read = await readDocuments(options, contractNo, unsettled, (n) => progress({ phase: 'read', done: n, total: 0 }));
   report.mode = read.summary.mode;
   report.read = { ...read.summary, debtors: debtors.size, documents: read.documents.length };

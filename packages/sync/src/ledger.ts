@@ -129,6 +129,13 @@ CREATE TABLE IF NOT EXISTS exchanges (
   error TEXT
 );
 CREATE INDEX IF NOT EXISTS exchanges_item ON exchanges (item_key, id);
+CREATE TABLE IF NOT EXISTS debtors (
+  contract_no TEXT NOT NULL,
+  erp_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  tax_code TEXT,
+  PRIMARY KEY (contract_no, erp_id)
+);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -539,6 +546,25 @@ export class Ledger {
   }
 
   private currentRun: number | undefined;
+
+  /** The customers a run read (name and tax code), so operators see names, not ERP ids. */
+  recordDebtors(contractNo: string, debtors: readonly { erpId: string; name: string; taxCode: string | null }[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO debtors (contract_no, erp_id, name, tax_code) VALUES (?, ?, ?, ?)
+       ON CONFLICT (contract_no, erp_id) DO UPDATE SET name = excluded.name, tax_code = excluded.tax_code
+       WHERE debtors.name IS NOT excluded.name OR debtors.tax_code IS NOT excluded.tax_code`,
+    );
+    this.db.transaction(() => {
+      for (const d of debtors) upsert.run(contractNo, d.erpId, d.name, d.taxCode);
+    })();
+  }
+
+  /** Customer names recorded by `recordDebtors`, by ERP id (empty for older ledgers). */
+  debtorNames(): Map<string, { name: string; taxCode: string | null }> {
+    if (!this.hasTable('debtors')) return new Map();
+    const rows = this.db.prepare('SELECT erp_id, name, tax_code FROM debtors').all() as { erp_id: string; name: string; tax_code: string | null }[];
+    return new Map(rows.map((r) => [r.erp_id, { name: r.name, taxCode: r.tax_code }]));
+  }
 
   /** Ends this process's unfinished run with the error that stopped it (`cesce status` shows it). */
   failRun(error: string): void {

@@ -100,6 +100,15 @@ describe('ledgerStatus', () => {
     expect(ledgerStatus(ledger).runs[0]).toMatchObject({ outcome: 'finished', counts: { declared: 3, creditNotes: 1, rejected: 1, failed: 0, skipped: 4 } });
   });
 
+  it('names customers as the sync read them from the ERP, and finds them by name', () => {
+    send('1', { debtor: '21', amount: '10,00' });
+    ledger.markDeclared(`sale:${C}:1`, 'V1');
+    ledger.recordDebtors(C, [{ erpId: '21', name: 'Transportes Ribera SL', taxCode: 'B98163694' }]);
+    const s = ledgerStatus(ledger, { customer: 'ribera' });
+    expect(s.customers).toEqual([expect.objectContaining({ debtorErpId: '21', customer: 'Transportes Ribera SL' })]);
+    expect(s.totals.declared.count).toBe(1);
+  });
+
   it('a run stopped by an error is shown with that error, not as killed', () => {
     ledger.startRun(false);
     ledger.failRun('Cesce sales.list failed: fetch failed (ECONNREFUSED)');

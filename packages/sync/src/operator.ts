@@ -225,13 +225,19 @@ function tally(t: Tally, row: ItemRow, money: { amount: string; currency: string
 }
 
 /** Customer names are known from classification requests; otherwise the tax code the sale was sent with. */
-function customerNames(rows: ItemRow[]): Map<string, { name: string; taxCode: string | null; reference: string | null }> {
+function customerNames(rows: ItemRow[], recorded: Map<string, { name: string; taxCode: string | null }>): Map<string, { name: string; taxCode: string | null; reference: string | null }> {
   const names = new Map<string, { name: string; taxCode: string | null; reference: string | null }>();
+  // Names the sync recorded from the ERP come first; then those of classification requests.
+  for (const [erpId, d] of recorded) names.set(erpId, { name: d.name, taxCode: d.taxCode, reference: null });
   for (const row of rows) {
     if (!row.debtor_erp_id) continue;
     const body = bodyOf(row);
     const known = names.get(row.debtor_erp_id);
     const fromClassification = row.kind === 'classification' ? (body.companyName ?? null) : null;
+    if (recorded.has(row.debtor_erp_id)) {
+      if (known && !known.reference && body.customerReference) known.reference = body.customerReference;
+      continue;
+    }
     if (!known || (fromClassification && !known.name.startsWith(fromClassification))) {
       const taxCode = body.taxCode ?? known?.taxCode ?? null;
       names.set(row.debtor_erp_id, {
@@ -262,7 +268,7 @@ export function ledgerStatus(ledger: Ledger, options: StatusOptions = {}): Ledge
   }
   const db = ledger.database;
   const all = db.prepare('SELECT * FROM items ORDER BY created_at, key').all() as ItemRow[];
-  const names = customerNames(all);
+  const names = customerNames(all, ledger.debtorNames());
   const customerOf = (row: ItemRow) => (row.debtor_erp_id ? (names.get(row.debtor_erp_id)?.name ?? `customer ${row.debtor_erp_id}`) : '');
   let rows = all;
   if (options.month) rows = rows.filter((r) => monthOf(r) === options.month);
