@@ -38,7 +38,8 @@ export interface LedgerItem {
   updatedAt: string;
 }
 
-interface Row {
+/** An `items` row as SQLite returns it (also read by the operator queries). */
+export interface ItemRow {
   key: string;
   contract_no: string;
   kind: ItemKind;
@@ -145,7 +146,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 `;
 
-function toItem(r: Row): LedgerItem {
+function toItem(r: ItemRow): LedgerItem {
   return {
     key: r.key,
     contractNo: r.contract_no,
@@ -459,7 +460,7 @@ export class Ledger {
   }
 
   get(key: string): LedgerItem | undefined {
-    const row = this.db.prepare('SELECT * FROM items WHERE key = ?').get(key) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM items WHERE key = ?').get(key) as ItemRow | undefined;
     return row ? toItem(row) : undefined;
   }
 
@@ -468,12 +469,12 @@ export class Ledger {
       contractNo
         ? this.db.prepare('SELECT * FROM items WHERE contract_no = ? ORDER BY created_at, key').all(contractNo)
         : this.db.prepare('SELECT * FROM items ORDER BY created_at, key').all()
-    ) as Row[];
+    ) as ItemRow[];
     return rows.map(toItem);
   }
 
   inState(contractNo: string, state: ItemState): LedgerItem[] {
-    return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as Row[]).map(toItem);
+    return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as ItemRow[]).map(toItem);
   }
 
   /** Written (and flushed) before a Cesce call that creates something. */

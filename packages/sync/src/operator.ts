@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { addDecimal, CesceConnectError, findEntry, fromCesceDate, fromCesceDecimal } from '@cesce-connect/core';
-import { CONFLICT_KB_ID, type ItemKind, type ItemState, type Ledger, type LedgerItem, type StoredExchange } from './ledger.js';
+import { CONFLICT_KB_ID, type ItemKind, type ItemState, type ItemRow, type Ledger, type LedgerItem, type StoredExchange } from './ledger.js';
 
 /**
  * Operator queries over a ledger: what is declared, pending and rejected (`cesce status`), every
@@ -92,28 +92,6 @@ export interface RetryRecord {
   attempts: number;
 }
 
-interface ItemRow {
-  key: string;
-  contract_no: string;
-  kind: ItemKind;
-  erp_id: string;
-  erp_ref: string;
-  debtor_erp_id: string | null;
-  state: ItemState;
-  payload_hash: string;
-  request_json: string | null;
-  cesce_ref: string | null;
-  endorsement_no: string | null;
-  invoice_no: string | null;
-  invoice_month: string | null;
-  attempts: number;
-  http_status: number | null;
-  kb_id: string | null;
-  last_error: string | null;
-  written_back: number;
-  created_at: string;
-  updated_at: string;
-}
 
 interface SentBody {
   amount?: string;
