@@ -117,6 +117,18 @@ describe('ledgerStatus', () => {
 });
 
 describe('retry', () => {
+  it('takes % and _ in an id as characters, not as wildcards', () => {
+    send('42', { number: 'INV/2026/00042' });
+    ledger.markRejected(`sale:${C}:42`, 400, 'cesce-400-generic', 'x');
+    send('43', { number: 'FAC_001' });
+    ledger.markRejected(`sale:${C}:43`, 400, 'cesce-400-generic', 'x');
+    expect(() => planRetry(ledger, { id: '%0042' })).toThrow(/No ledger item has/);
+    expect(() => planRetry(ledger, { id: 'FAC%001' })).toThrow(/No ledger item has/);
+    expect(planRetry(ledger, { id: 'FAC_001' }).targets.map((t) => t.key)).toEqual([`sale:${C}:43`]);
+    expect(planRetry(ledger, { id: 'INV/2026/00042' }).targets.map((t) => t.key)).toEqual([`sale:${C}:42`]);
+    expect(() => planRetry(ledger, { id: '2026/00042' })).toThrow(/No ledger item has/);
+  });
+
   it('refuses declared, in-flight and conflicting items, and ambiguous or unknown ids', () => {
     ledger.markDeclared(send('1'), 'R1');
     send('2');

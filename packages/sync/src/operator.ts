@@ -538,7 +538,11 @@ function findById(ledger: Ledger, id: string): ItemRow {
   const db = ledger.database;
   const exact = db.prepare('SELECT * FROM items WHERE key = ?').get(id) as ItemRow | undefined;
   if (exact) return exact;
-  const found = db.prepare('SELECT * FROM items WHERE invoice_no = ? OR erp_ref = ? OR erp_ref LIKE ? ORDER BY key').all(id, id, `% ${id}`) as ItemRow[];
+  // The ERP reference ends with the document number ("account.move,133 INV/2026/00115"): compared
+  // as text, so % and _ in an id are characters, not wildcards.
+  const found = db
+    .prepare('SELECT * FROM items WHERE invoice_no = ? OR erp_ref = ? OR (length(erp_ref) > length(?) AND substr(erp_ref, -length(?) - 1) = ?) ORDER BY key')
+    .all(id, id, id, id, ` ${id}`) as ItemRow[];
   if (found.length === 0) {
     throw retryError(`No ledger item has the key, ERP reference or document number '${id}' (ledger ${ledger.file}).`, 'List the items with `cesce status` or `cesce ledger export`; --id takes the key shown there (e.g. sale:34109150331:133) or the invoice number.');
   }

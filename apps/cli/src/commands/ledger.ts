@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CesceConnectError, ConfigError } from '@cesce-connect/core';
@@ -177,6 +177,8 @@ function exportCommand(flags: ExportFlags): number {
     if (flags.output) {
       try {
         writeFileSync(flags.output, text, { mode: 0o600 });
+        // An existing file keeps its mode on write: tax ids and amounts must not stay readable by others.
+        chmodSync(flags.output, 0o600);
       } catch (error) {
         throw new CesceConnectError('output', `Cannot write ${resolve(flags.output)}: ${(error as Error).message}.`);
       }
