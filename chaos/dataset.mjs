@@ -10,23 +10,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@cesce-connect/sandbox';
+
+// The emulator's own seeded PRNG (mulberry32): one generator for the dataset, the faults and the kills.
+export { seededRandom };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_ODOO_FILE = join(ROOT, 'examples/demo/odoo-dataset.json');
 export const DEMO_CESCE_FILE = join(ROOT, 'packages/sandbox/data/demo.json');
 export const CONTRACT_NO = '34109150331';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 const epochDay = (iso) => Date.parse(`${iso}T00:00:00Z`) / DAY;

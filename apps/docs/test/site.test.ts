@@ -90,7 +90,7 @@ describe('documentation site', () => {
   });
 
   it('finds a knowledge-base entry with local search by Cesce’s error message, in English and Spanish', async () => {
-    // The message the emulator answers for an expired policy, placeholders left out.
+    // The message the emulator answers for an expired policy, without its {contractNo}/{expiryDate} slots.
     const message = RULES.policyExpired.message.replace(/\{[^}]+\}/g, ' ').replace(/\s+/g, ' ').trim();
     expect(message).toMatch(/vencida/);
     const entry = KNOWLEDGE_BASE.find((e) => e.id === 'cesce-400-policy-expired')!;
