@@ -126,6 +126,17 @@ export const syncConfigSchema = z
   })
   .strict();
 
+/** The `workers` section: the multi-worker mode's shared ledger and queue (`cesce worker ...`). */
+export const workersConfigSchema = z
+  .object({
+    postgres: z
+      .string()
+      .min(1)
+      .describe('PostgreSQL connection string of the shared ledger and work queue, e.g. postgres://user:password@host:5432/cesce; a secret: give it as env:NAME'),
+    concurrency: z.number().int().min(1).max(64).optional().describe('declarations in flight at once per worker process (default 4)'),
+  })
+  .strict();
+
 /** Exactly one ERP section. */
 function oneErp(c: { odoo?: unknown; soapErp?: unknown }, ctx: z.RefinementCtx): void {
   if (!c.odoo && !c.soapErp) ctx.addIssue({ code: 'custom', path: ['odoo'], message: 'give the ERP: an `odoo` section or a `soapErp` section' });
@@ -142,6 +153,7 @@ export const configSchema = z
     odoo: odooConfigSchema.optional(),
     soapErp: soapErpConfigSchema.optional(),
     sync: syncConfigSchema.default(SYNC_DEFAULTS),
+    workers: workersConfigSchema.optional(),
   })
   .strict()
   .superRefine(oneErp);
@@ -154,6 +166,7 @@ const erpSectionsSchema = z
     odoo: odooConfigSchema.optional(),
     soapErp: soapErpConfigSchema.optional(),
     sync: syncConfigSchema.default(SYNC_DEFAULTS),
+    workers: workersConfigSchema.optional(),
   })
   .strict()
   .superRefine(oneErp);
@@ -166,6 +179,7 @@ export const SECRET_PATHS = [
   'soapErp.auth.password',
   'soapErp.auth.token',
   'soapErp.auth.passphrase',
+  'workers.postgres',
 ] as const;
 
 export type Config = z.infer<typeof configSchema>;
@@ -217,7 +231,7 @@ export function loadOdooConfig(file: string, env: Record<string, string | undefi
 /** Every secret value in a config, to scrub from anything printed. */
 export function secretsOf(config: Config): string[] {
   const auth = config.soapErp?.auth as { password?: string; token?: string; passphrase?: string } | undefined;
-  return [config.cesce.clientSecret, config.cesce.password, config.odoo?.password, auth?.password, auth?.token, auth?.passphrase].filter(
+  return [config.cesce.clientSecret, config.cesce.password, config.odoo?.password, auth?.password, auth?.token, auth?.passphrase, config.workers?.postgres].filter(
     (s): s is string => !!s,
   );
 }

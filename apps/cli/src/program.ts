@@ -9,8 +9,29 @@ import { registerLedger } from './commands/ledger.js';
 import { registerRetry } from './commands/retry.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
+import { registerWorker } from './commands/worker.js';
 
 export const VERSION = '0.1.0';
+
+/*
+ * How commands are organised (keeps `cesce --help` and `cesce <command> --help` fast):
+ *
+ *   src/commands/<name>.ts  the definition: `register<Name>(program)` with the name, description,
+ *                           arguments, options and help text. Imported at start-up, so it imports
+ *                           only commander, node: built-ins, `import type` from anywhere, and
+ *                           src/help-facts.ts for values from the packages (check ids, presets...).
+ *   src/actions/<name>.ts   what the command does: everything that needs @cesce-connect/*, zod
+ *                           (src/config.ts), better-sqlite3, soap... The definition's action loads
+ *                           it on demand, with a literal path so the build gives it its own chunk:
+ *
+ *                             .action(async (flags: WorkerFlags) => {
+ *                               const { workerCommand } = await import('../actions/worker.js');
+ *                               process.exitCode = await workerCommand(flags);
+ *                             });
+ *
+ * To add a command (e.g. a `worker` group): write both files, then call `registerWorker(program)`
+ * below. src/startup.e2e.test.ts fails if the start-up path imports anything heavy.
+ */
 
 export function buildProgram(): Command {
   const program = new Command('cesce')
@@ -45,6 +66,7 @@ Check our schemas against a document downloaded from Cesce's portal:
   $ cesce spec check sales-swagger.json`,
     );
   registerSync(program);
+  registerWorker(program);
   registerStatus(program);
   registerRetry(program);
   registerLedger(program);

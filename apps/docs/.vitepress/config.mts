@@ -20,6 +20,7 @@ const guides: DefaultTheme.SidebarItem = {
     { text: 'Odoo admin', link: '/guides/odoo-admin' },
     { text: 'Integrator', link: '/guides/integrator' },
     { text: 'Support', link: '/guides/support' },
+    { text: 'Scaling out (multi-worker)', link: '/guides/scale-out' },
     { text: 'Diagrams', link: '/guides/diagrams' },
   ],
 };

@@ -54,6 +54,7 @@ describe('documentation site', () => {
     expect(await h1('/guides/odoo-admin.html')).toBe('Odoo admin guide');
     expect(await h1('/guides/integrator.html')).toBe('Integrator guide');
     expect(await h1('/guides/support.html')).toBe('Support guide');
+    expect(await h1('/guides/scale-out.html')).toBe('Scaling out: the multi-worker mode');
     const entry = KNOWLEDGE_BASE.find((e) => e.id === 'cesce-400-policy-expired')!;
     expect(await h1(`/reference/errors/${entry.id}.html`)).toBe(entry.title.en);
     expect(await h1(`/es/reference/errors/${entry.id}.html`)).toBe(entry.title.es);

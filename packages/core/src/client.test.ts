@@ -185,3 +185,32 @@ describe('CesceClient over HTTP', () => {
     await expect(client(url).classifications.query({ taxCode: 'X' })).rejects.toThrow(/debtor\.0\.(countryCode|statusCode)/);
   });
 });
+
+describe('CesceClient rate limiter', () => {
+  it('waits on the limiter before every API call (a GET retried after a 503 included), not before token requests', async () => {
+    let calls = 0;
+    const order: string[] = [];
+    const url = await serve((req, _body, res) => {
+      if (req.url === '/oauth2/v1/token') return json(res, 200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
+      calls += 1;
+      order.push('request');
+      if (calls === 1) return json(res, 503, { error: { errorCode: '503', errorDescription: 'busy' } });
+      json(res, 200, { error: { errorCode: '0' }, client: { contractNo: '34109150331' }, debtor: [debtor] });
+    });
+    let acquired = 0;
+    const c = client(url, {
+      rateLimiter: {
+        acquire: async () => {
+          acquired += 1;
+          order.push('acquire');
+        },
+      },
+    });
+    await c.classifications.query({ taxCode: 'B65410011' });
+    await c.classifications.query({ taxCode: 'B65410011' });
+    expect(calls).toBe(3);
+    expect(acquired).toBe(3);
+    expect(order).toEqual(['acquire', 'request', 'acquire', 'request', 'acquire', 'request']);
+    expect(c.requestCounts).toEqual({ api: 3, token: 1 });
+  });
+});

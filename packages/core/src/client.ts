@@ -8,6 +8,7 @@ import { MovementsApi } from './domains/movements/operations.js';
 import { SalesApi } from './domains/sales/operations.js';
 import { resolveEnvironment, type Environment, type EnvironmentName } from './environments.js';
 import { CesceHttp } from './http/cesce-http.js';
+import type { RateLimiter } from './http/rate-limit.js';
 import type { RetryPolicy } from './http/retry.js';
 import { fetchWithCa } from './http/tls.js';
 
@@ -28,6 +29,11 @@ export interface CesceClientOptions {
    * requests (config `cesce.tlsCa`). Certificate verification itself is always on.
    */
   tlsCa?: string | undefined;
+  /**
+   * Waited on before every API call: the credential's rate limit (config `cesce.rateLimit`), e.g. a
+   * `LocalRateLimiter`, or the PostgreSQL one shared by every worker of the multi-worker mode.
+   */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 /** One object exposing the Cesce API domains for one contract (policy). */
@@ -44,10 +50,13 @@ export class CesceClient {
   readonly claims: ClaimsApi;
   /** Financial: financing of insured invoices ([inferred] API). */
   readonly financial: FinancialApi;
+  /** Per-request timeout (ms). */
+  readonly timeoutMs: number;
   private readonly http: CesceHttp;
 
   constructor(options: CesceClientOptions) {
     this.contract = parseContractNumber(options.contractNo);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.environment = resolveEnvironment(options.environment, { baseUrl: options.baseUrl });
     if (this.environment.requiresUserCredentials && !(options.credentials.username && options.credentials.password)) {
       throw new TypeError(`Environment '${options.environment}' needs a username and password (sent by email from noreply@cesce.es).`);
@@ -68,6 +77,7 @@ export class CesceClient {
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       fetch: fetchImpl,
+      rateLimiter: options.rateLimiter,
       secrets: [options.credentials.clientSecret, options.credentials.password ?? ''].filter((v) => v.length > 0),
     });
     this.classifications = new ClassificationsApi(this.http);

@@ -118,6 +118,18 @@ export const cesceConfigSchema = z
       .describe("Cesce APIs this installation uses (default ['classifications', 'sales'], what cesce sync needs); cesce diagnose checks the app's access to each"),
     timeoutMs: z.number().int().positive().default(30_000),
     /**
+     * Cesce API calls allowed per second for this credential (client id). `cesce sync` keeps to it
+     * in its process; the workers of the multi-worker mode share it through PostgreSQL.
+     */
+    rateLimit: z
+      .object({
+        requestsPerSecond: z.number().positive().max(10_000).describe('API calls per second allowed for this credential (may be fractional: 0.5 = one call every 2 s)'),
+        burst: z.number().int().min(1).max(10_000).optional().describe('calls that may go at once after a quiet period (default 1: evenly spaced)'),
+      })
+      .strict()
+      .optional()
+      .describe("Cesce API calls per second for this credential, shared by every process using it (cesce sync in-process; the multi-worker mode's workers through PostgreSQL). Default: no limit (429 answers are still honoured)"),
+    /**
      * CA certificates (PEM) to trust besides the system's, for a gateway or proxy signed by a private
      * CA: `"file:certs/company-ca.pem"` (relative to the config file) or an absolute path. Becomes
      * the PEM text. Certificate verification is always on.

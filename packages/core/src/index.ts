@@ -18,6 +18,7 @@ export * from './domains/financial/schemas.js';
 export * from './auth/token-provider.js';
 export * from './http/cesce-http.js';
 export * from './http/retry.js';
+export * from './http/rate-limit.js';
 export * from './http/exchanges.js';
 export * from './http/tls.js';
 export * from './domains/classifications/operations.js';

@@ -89,7 +89,7 @@ export interface SyncOptions {
 type Domain = 'classifications' | 'sales';
 
 /** What a look-up at Cesce says of a create whose outcome was unknown. */
-type FoundAtCesce =
+export type FoundAtCesce =
   | { kind: 'absent' }
   | { kind: 'found'; ref: string | null; endorsementNo?: string | null; classification?: Classification }
   /** Cesce holds the number with other data: never send it again blindly. */
@@ -113,7 +113,7 @@ function documentHash(doc: SaleDocument, debtor: Debtor | undefined): string {
   return sha256([doc.kind, doc.number, doc.invoiceDate, doc.dueDate, doc.total, doc.originNumber, debtor?.taxCode, debtor?.countryCode]);
 }
 
-function blockingIssue(issues: { severity: string; message: string; field: string }[]): { message: string; field: string } | undefined {
+export function blockingIssue(issues: { severity: string; message: string; field: string }[]): { message: string; field: string } | undefined {
   return issues.find((i) => i.severity === 'blocking');
 }
 
@@ -1219,7 +1219,7 @@ interface ReconcileBreaker {
   answered(domain: Domain): void;
 }
 
-type SalesCache = Map<string, { invoiceNo: string; amount: string; ref: string }[]>;
+export type SalesCache = Map<string, { invoiceNo: string; amount: string; ref: string }[]>;
 
 /**
  * Looks a sale up at Cesce by suplemento and invoice month, matching its number and sign (a credit
@@ -1227,7 +1227,7 @@ type SalesCache = Map<string, { invoiceNo: string; amount: string; ref: string }
  * another amount (never send it again blindly), or absent. `cache` shares the lists of one run's
  * reconciliation; in-run checks after a lost answer always ask Cesce afresh.
  */
-async function findSale(
+export async function findSale(
   client: CesceClient,
   sale: { endorsementNo: string | undefined; invoiceMonth: string | undefined; invoiceNo: string; creditNote: boolean; amount: string | undefined },
   cache?: SalesCache,

@@ -6,6 +6,7 @@ import { apiUrl, type ApiName, type Environment } from '../environments.js';
 import { CesceApiError, CesceConnectError, CesceResponseError, NetworkError, redact, type ResponseProblem } from '../errors.js';
 import { matchKnowledgeBase } from '../knowledge-base/matcher.js';
 import { exchangeRecording, reportExchange } from './exchanges.js';
+import type { RateLimiter } from './rate-limit.js';
 import { describeTlsFailure } from './tls.js';
 import { parseRetryAfter, rememberRetryAfter, retryAfterOf, retryDelayMs, retryPolicy, RETRYABLE_STATUSES, sleep, type RetryPolicy } from './retry.js';
 
@@ -20,6 +21,8 @@ export interface CesceHttpOptions {
   maxBodyBytes?: number | undefined;
   /** Secret values (client secret, password) never kept in an exchange record, wherever they appear. */
   secrets?: readonly string[] | undefined;
+  /** Waited on before every API call (not token requests): the credential's rate limit. */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export interface RequestSpec<S extends z.ZodType> {
@@ -305,6 +308,7 @@ export class CesceHttp {
   private async send<S extends z.ZodType>(spec: RequestSpec<S>, url: string, token: string): Promise<z.infer<S>> {
     const searchParams: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.searchParams ?? {})) if (v !== undefined && v !== '') searchParams[k] = String(v);
+    await this.options.rateLimiter?.acquire();
     const recording = exchangeRecording();
     const at = new Date();
     const started = performance.now();
