@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GENERIC_ENTRIES, KNOWLEDGE_BASE } from '@cesce-connect/core';
-import { langFromEnvironment } from './commands/explain.js';
+import { langFromEnvironment } from './actions/explain.js';
 import { runCli } from './test-support.js';
 
 

@@ -1,14 +1,6 @@
+/** The definition of `cesce odoo setup`, loaded at start-up: keep it light (see src/program.ts); the work is in ../actions/odoo.ts. */
 import type { Command } from 'commander';
-import { connectOdoo, formatSetupReport, setupOdoo, type OdooTransport } from '@cesce-connect/connector-odoo';
-import { loadOdooConfig } from '../config.js';
-import { printFatal } from '../output.js';
-
-interface SetupFlags {
-  config: string;
-  dryRun?: boolean;
-  json?: boolean;
-  verbose?: boolean;
-}
+import type { SetupFlags } from '../actions/odoo.js';
 
 export function registerOdoo(program: Command): void {
   const odoo = program.command('odoo').description('Prepare an Odoo database for the connector');
@@ -53,32 +45,7 @@ Examples:
   $ cesce odoo setup --config cesce.config.json --json`,
     )
     .action(async (flags: SetupFlags) => {
+      const { odooSetupCommand } = await import('../actions/odoo.js');
       process.exitCode = await odooSetupCommand(flags);
     });
-}
-
-export async function odooSetupCommand(flags: SetupFlags): Promise<number> {
-  const json = flags.json ?? false;
-  let secrets: string[] = [];
-  let transport: OdooTransport | undefined;
-  try {
-    const config = loadOdooConfig(flags.config);
-    secrets = [config.password];
-    const opened = await connectOdoo(config);
-    transport = opened.transport;
-    await transport.authenticate();
-    const report = await setupOdoo(transport, { fields: config.fields, preset: config.fieldsPreset, dryRun: flags.dryRun ?? false });
-    const exitCode = report.dryRun && report.changed ? 2 : 0;
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, exitCode, odoo: { url: transport.url, database: config.database, version: opened.version.serverVersion, protocol: transport.protocol }, ...report }, null, 2)}\n`);
-    } else {
-      process.stdout.write(`Odoo ${opened.version.serverVersion} at ${transport.url}, database ${config.database} (${transport.protocol})\n${formatSetupReport(report)}\n`);
-    }
-    return exitCode;
-  } catch (error) {
-    printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
-    return 1;
-  } finally {
-    transport?.close();
-  }
 }
