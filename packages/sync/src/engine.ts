@@ -421,10 +421,17 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const docsById = new Map(documents.map((d) => [d.erpId, d]));
   const duplicateOf = findDuplicateNumbers(documents, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))?.state === 'declared');
   // Declared documents an incremental run (or fromDate) did not read still hold their numbers.
-  const declaredByNumber = new Map<string, LedgerItem>();
-  for (const item of ledger.inState(contractNo, 'declared')) {
-    if (item.kind !== 'classification' && item.invoiceNo) declaredByNumber.set(`${item.kind}|${item.debtorErpId}|${item.invoiceNo}`, item);
-  }
+  // Loaded only when some document is not settled yet: a run with nothing new reads no declared rows.
+  let declaredByNumberMap: Map<string, LedgerItem> | null = null;
+  const declaredByNumber = (): Map<string, LedgerItem> => {
+    if (!declaredByNumberMap) {
+      declaredByNumberMap = new Map();
+      for (const item of ledger.inState(contractNo, 'declared')) {
+        if (item.kind !== 'classification' && item.invoiceNo) declaredByNumberMap.set(`${item.kind}|${item.debtorErpId}|${item.invoiceNo}`, item);
+      }
+    }
+    return declaredByNumberMap;
+  };
 
   // Documents already settled in the ledger are left alone.
   const mustCheck = new Set<string>();
@@ -450,7 +457,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     } else {
       // A conflict is looked up at Cesce again on every run until Cesce and the ERP agree.
       if (item?.kbId === CONFLICT_KB_ID) mustCheck.add(item.key);
-      const holder = declaredByNumber.get(`${doc.kind}|${doc.debtorErpId}|${doc.number}`);
+      const holder = declaredByNumber().get(`${doc.kind}|${doc.debtorErpId}|${doc.number}`);
       const first = duplicateOf.get(doc.erpId)?.ref ?? (holder && holder.erpId !== doc.erpId ? holder.erpRef : undefined);
       if (first) {
         skip({ kind: doc.kind, erpRef: doc.ref, reason: `has the same number as ${first}; Cesce tells sales apart by number: renumber one of them`, field: 'number' });
@@ -636,12 +643,15 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     if (p) planned.push(p);
   }
 
+  // Invoices declared in this run; earlier ones are looked up in the ledger by key when a credit
+  // note needs its origin (no load of every declared row).
   const declaredNumbers = new Map<string, { invoiceNo: string; endorsementNo: string }>();
-  for (const item of ledger.inState(contractNo, 'declared')) {
-    if (item.kind === 'invoice' && item.invoiceNo && item.endorsementNo) {
-      declaredNumbers.set(item.erpId, { invoiceNo: item.invoiceNo, endorsementNo: item.endorsementNo });
-    }
-  }
+  const declaredNumberOf = (erpId: string): { invoiceNo: string; endorsementNo: string } | undefined => {
+    const known = declaredNumbers.get(erpId);
+    if (known) return known;
+    const item = ledger.get(itemKey(contractNo, 'invoice', erpId));
+    return item?.state === 'declared' && item.invoiceNo && item.endorsementNo ? { invoiceNo: item.invoiceNo, endorsementNo: item.endorsementNo } : undefined;
+  };
 
   // Before declaring, documents are looked up at Cesce when the ledger may not know what Cesce
   // holds (new ledger, --verify-at-cesce) and for conflicts of earlier runs: the same sale is
@@ -753,22 +763,25 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // 6. Credit notes, each only after the invoice it corrects has been declared, on the same
   // customer, and never crediting more than the invoice. Origins and earlier credits come from the
   // ledger too, so documents before sync.fromDate still count.
-  const declaredInvoices = new Map<string, { number: string; debtorErpId: string | null; total: Money; invoiceDate: string | null }>();
+  const declaredInvoice = (erpId: string): { number: string; debtorErpId: string | null; total: Money; invoiceDate: string | null } | undefined => {
+    const item = ledger.get(itemKey(contractNo, 'invoice', erpId));
+    if (item?.state !== 'declared') return undefined;
+    const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; currencyCode?: string; invoiceDate?: string };
+    if (!body.amount || !body.currencyCode) return undefined;
+    return {
+      number: item.invoiceNo ?? '',
+      debtorErpId: item.debtorErpId,
+      total: { currency: body.currencyCode, amount: abs(fromCesceDecimal(body.amount)) },
+      invoiceDate: body.invoiceDate ? fromCesceDate(body.invoiceDate) : null,
+    };
+  };
   const credited = new Map<string, string>(); // `${endorsementNo}|${invoiceNo}` → amount credited so far
-  for (const item of ledger.inState(contractNo, 'declared')) {
-    const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; currencyCode?: string; originalInvoiceNo?: string; invoiceDate?: string };
-    if (!body.amount || !body.currencyCode) continue;
-    const amount = abs(fromCesceDecimal(body.amount));
-    if (item.kind === 'invoice') {
-      declaredInvoices.set(item.erpId, {
-        number: item.invoiceNo ?? '',
-        debtorErpId: item.debtorErpId,
-        total: { currency: body.currencyCode, amount },
-        invoiceDate: body.invoiceDate ? fromCesceDate(body.invoiceDate) : null,
-      });
-    } else if (item.kind === 'credit_note' && body.originalInvoiceNo) {
+  if (creditNotes.length > 0) {
+    for (const item of ledger.inState(contractNo, 'declared', 'credit_note')) {
+      const body = JSON.parse(item.requestJson ?? '{}') as { amount?: string; originalInvoiceNo?: string };
+      if (!body.amount || !body.originalInvoiceNo) continue;
       const key = `${item.endorsementNo}|${body.originalInvoiceNo}`;
-      credited.set(key, addDecimal(credited.get(key) ?? '0', amount));
+      credited.set(key, addDecimal(credited.get(key) ?? '0', abs(fromCesceDecimal(body.amount))));
     }
   }
   const plannedNotes: PlannedSale[] = [];
@@ -787,7 +800,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
     const originDoc =
       fromErp?.kind === 'invoice'
         ? { number: fromErp.number, debtorErpId: fromErp.debtorErpId, total: fromErp.total, invoiceDate: fromErp.invoiceDate }
-        : declaredInvoices.get(originId);
+        : declaredInvoice(originId);
     const originName = doc.originNumber && doc.originNumber !== '/' ? doc.originNumber : `account.move,${originId}`;
     if (!originDoc) {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin ${originName} is not a posted customer invoice of this company`, field: 'reversed_entry_id' });
@@ -807,7 +820,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       skip({ kind: 'credit_note', erpRef: doc.ref, reason: `its origin invoice ${originDoc.number} belongs to another customer (${owner})`, field: 'reversed_entry_id' });
       continue;
     }
-    const origin = declaredNumbers.get(originId);
+    const origin = declaredNumberOf(originId);
     if (!origin) {
       const originItem = ledger.get(itemKey(contractNo, 'invoice', originId));
       const why = originItem?.state === 'rejected' ? 'was rejected by Cesce' : originItem?.state === 'failed' ? 'failed to send' : 'is not declared';
@@ -1015,9 +1028,9 @@ async function readDocuments(options: SyncOptions, contractNo: string, unsettled
     reopened = found.size;
     for (const id of open) if (!found.has(id)) gone.push(id);
     // A credit note needs its origin invoice's data unless the ledger has it (declared).
-    const declared = new Set(ledger.inState(contractNo, 'declared').map((i) => i.erpId));
+    const declared = (erpId: string) => ledger.get(itemKey(contractNo, 'invoice', erpId))?.state === 'declared';
     const origins = new Set(
-      [...read.values()].flatMap((d) => (d.kind === 'credit_note' && d.originErpId && !read.has(d.originErpId) && !declared.has(d.originErpId) ? [d.originErpId] : [])),
+      [...read.values()].flatMap((d) => (d.kind === 'credit_note' && d.originErpId && !read.has(d.originErpId) && !declared(d.originErpId) ? [d.originErpId] : [])),
     );
     if (origins.size > 0) {
       for await (const doc of byIds([...origins])) if (origins.has(doc.erpId) && doc.kind === 'invoice' && inRange(doc)) read.set(doc.erpId, doc);

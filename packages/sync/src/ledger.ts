@@ -473,7 +473,10 @@ export class Ledger {
     return rows.map(toItem);
   }
 
-  inState(contractNo: string, state: ItemState): LedgerItem[] {
+  inState(contractNo: string, state: ItemState, kind?: ItemKind): LedgerItem[] {
+    if (kind) {
+      return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? AND kind = ? ORDER BY key').all(contractNo, state, kind) as ItemRow[]).map(toItem);
+    }
     return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as ItemRow[]).map(toItem);
   }
 
