@@ -97,6 +97,13 @@ export type FoundAtCesce =
 
 type CreateOutcome<T> = { kind: 'created'; value: T } | { kind: 'error'; error: unknown } | Exclude<FoundAtCesce, { kind: 'absent' }>;
 
+interface WriteBackItem {
+  key: string;
+  erpId: string;
+  erpRef: string;
+  cesceRef: string | null;
+}
+
 interface PlannedSale {
   doc: SaleDocument;
   debtor: Debtor | undefined;
@@ -161,6 +168,9 @@ export function pickClassification(found: Classification[]): Classification | nu
 }
 
 /** Knowledge-base entries that concern the policy itself, hence every item of the run. */
+/** Sales marked `sending` per durable ledger write, ahead of their calls. */
+const SENDING_BATCH = 32;
+
 const POLICY_LEVEL_ENTRIES = new Set(['cesce-400-policy-expired', 'cesce-400-contract-format', 'cesce-400-check-policy']);
 
 /** Errors that concern the whole run rather than one item: the run stops (exit 1). */
@@ -436,13 +446,15 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   // Documents already settled in the ledger are left alone.
   const mustCheck = new Set<string>();
   const pending: SaleDocument[] = [];
-  const toWriteBack: LedgerItem[] = [];
+  // Only what the write-back needs (not the whole ledger row with its request body): one per declared document.
+  const toWriteBack: WriteBackItem[] = [];
+  const writeBackOf = (item: LedgerItem): WriteBackItem => ({ key: item.key, erpId: item.erpId, erpRef: item.erpRef, cesceRef: item.cesceRef });
   for (const doc of documents) {
     const item = ledger.get(itemKey(contractNo, doc.kind, doc.erpId));
     const hash = documentHash(doc, debtors.get(doc.debtorErpId));
     if (item?.state === 'declared') {
       report.alreadyDeclared += 1;
-      if (!item.writtenBack && item.cesceRef) toWriteBack.push(item);
+      if (!item.writtenBack && item.cesceRef) toWriteBack.push(writeBackOf(item));
       if (item.payloadHash !== hash) {
         warn({
           erpRef: doc.ref,
@@ -698,16 +710,45 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       if (!dryRun) {
         ledger.recordAdopted(sending, held.saleCesceReferenceNo);
         const item = ledger.get(itemKey(contractNo, p.doc.kind, p.doc.erpId));
-        if (item) toWriteBack.push(item);
+        if (item) toWriteBack.push(writeBackOf(item));
       }
       return false;
     });
   };
 
-  const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number) => {
+  /**
+   * Marks a list's sales `sending` ahead of their calls, SENDING_BATCH at a time in one durable
+   * write (one disk flush per batch instead of one per sale). A sale marked but not sent (its domain
+   * paused meanwhile) is unmarked when it had no earlier row; otherwise the next run looks it up at
+   * Cesce like any other unsettled item.
+   */
+  const premark = (list: PlannedSale[]) => {
+    const inputs = list.map((p) => saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input))));
+    const fresh = new Set<number>();
+    let marked = 0;
+    return {
+      input: (i: number): SendingInput => inputs[i]!,
+      ensure(i: number): void {
+        if (i < marked) return;
+        const end = Math.min(inputs.length, Math.max(i + 1, marked + SENDING_BATCH));
+        const batch = inputs.slice(marked, end);
+        batch.forEach((input, j) => {
+          if (!ledger.get(itemKey(contractNo, input.kind, input.erpId))) fresh.add(marked + j);
+        });
+        ledger.markSendingMany(batch);
+        marked = end;
+      },
+      unsent(i: number): void {
+        if (i < marked && fresh.has(i)) ledger.forget(itemKey(contractNo, inputs[i]!.kind, inputs[i]!.erpId));
+      },
+    };
+  };
+
+  const declare = async (p: PlannedSale, phase: SyncPhase, done: () => number, total: number, index: number, marks: ReturnType<typeof premark>) => {
     const kind = p.doc.kind;
     const paused = pausedReason('sales');
     if (paused) {
+      if (!dryRun) marks.unsent(index);
       skip({ kind, erpRef: p.doc.ref, reason: paused });
       return;
     }
@@ -720,8 +761,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       return;
     }
     const key = itemKey(contractNo, kind, p.doc.erpId);
-    const sending = saleInputOf(contractNo, p, JSON.stringify(toCreateSaleRequest(p.input)));
-    ledger.markSending(sending);
+    const sending = marks.input(index);
+    marks.ensure(index);
     const lookup = () =>
       findSale(client, {
         endorsementNo: p.input.endorsementNo,
@@ -750,7 +791,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
           declaredNumbers.set(p.doc.erpId, { invoiceNo: p.input.invoiceNo, endorsementNo: p.input.endorsementNo });
         } else report.creditNotesDeclared += 1;
         const item = ledger.get(key);
-        if (item) toWriteBack.push(item);
+        if (item) toWriteBack.push(writeBackOf(item));
       },
     );
     progress({ phase, done: done(), total });
@@ -758,7 +799,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   const toDeclare = await adopt(planned);
   let declaredCount = 0;
-  await forEachConcurrent(toDeclare, concurrency, (p) => declare(p, 'declare', () => ++declaredCount, toDeclare.length));
+  const invoiceMarks = premark(dryRun ? [] : toDeclare);
+  await forEachConcurrent(toDeclare, concurrency, (p, i) => declare(p, 'declare', () => ++declaredCount, toDeclare.length, i, invoiceMarks));
 
   // 6. Credit notes, each only after the invoice it corrects has been declared, on the same
   // customer, and never crediting more than the invoice. Origins and earlier credits come from the
@@ -868,7 +910,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   }
   const notesToDeclare = await adopt(plannedNotes);
   let notesDone = 0;
-  await forEachConcurrent(notesToDeclare, concurrency, (p) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length));
+  const noteMarks = premark(dryRun ? [] : notesToDeclare);
+  await forEachConcurrent(notesToDeclare, concurrency, (p, i) => declare(p, 'credit-notes', () => ++notesDone, notesToDeclare.length, i, noteMarks));
 
   // 7. Write back: classification state (or the rejected request) on customers, Cesce's rejections
   // and sale references on documents; each queued above or left by an earlier run whose write failed.
@@ -920,14 +963,15 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
         report.writeBack.invoices += count;
       });
     }
+    // Sale references, `concurrency` ERP calls at a time (one call per document: each has its own).
     let written = 0;
-    for (const item of toWriteBack) {
+    await forEachConcurrent(toWriteBack, concurrency, async (item) => {
       await write(item.erpRef, () => source.writeSale({ documentErpId: item.erpId, state: 'declared', saleCesceReferenceNo: item.cesceRef! }), () => {
         ledger.markWrittenBack(item.key);
         report.writeBack.invoices += count;
       });
       progress({ phase: 'write-back', done: ++written, total: toWriteBack.length });
-    }
+    });
   }
 
   if (!dryRun && read.scope) ledger.settle(contractNo, read.scope, ...openState(documents, report, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))));

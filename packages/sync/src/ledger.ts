@@ -269,14 +269,16 @@ export class Ledger {
     // tables can answer SQLITE_BUSY without waiting, so those steps are retried for a while.
     retryWhileBusy(() => {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // NORMAL: a commit reaches the WAL (safe from a killed process) and is flushed to disk by the
+      // next durable write. The writes made before a Cesce call are durable (see `durably`).
+      this.db.pragma('synchronous = NORMAL');
     });
     // All tables appear at once (one transaction), so no run ever sees half a ledger.
     retryWhileBusy(() =>
       this.db
         .transaction(() => {
           this.db.exec(SCHEMA);
-          this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+          this.stmt(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
         })
         .immediate(),
     );
@@ -292,7 +294,7 @@ export class Ledger {
   private checkSchema(): void {
     let tables: string[];
     try {
-      tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+      tables = (this.stmt(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
     } catch (error) {
       this.db.close();
       throw new CesceConnectError('ledger_invalid', `${this.file} is not a cesce ledger (${(error as Error).message}).`, {
@@ -313,7 +315,7 @@ export class Ledger {
    * different target; the target is recorded with the first item sent (`markSending`).
    */
   checkTarget(contractNo: string, target: string): void {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(`target:${contractNo}`) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(`target:${contractNo}`) as { value: string } | undefined;
     if (row && row.value !== target) {
       throw new CesceConnectError(
         'ledger_target',
@@ -333,11 +335,11 @@ export class Ledger {
    * Until one has, every run does (a new ledger, or one whose first run was interrupted).
    */
   adoptionDone(contractNo: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM meta WHERE key = ?').get(`adoption-done:${contractNo}`);
+    return !!this.stmt('SELECT 1 FROM meta WHERE key = ?').get(`adoption-done:${contractNo}`);
   }
 
   markAdoptionDone(contractNo: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`adoption-done:${contractNo}`, this.now());
+    this.stmt('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`adoption-done:${contractNo}`, this.now());
   }
 
   /** Records a sale found at Cesce (declared before this ledger knew of it) as declared. */
@@ -348,12 +350,11 @@ export class Ledger {
 
   /** Hash of the last classification write-back that reached the ERP for this key. */
   writtenHash(key: string): string | undefined {
-    return (this.db.prepare('SELECT hash FROM writebacks WHERE key = ? AND pending_json IS NULL').get(key) as { hash: string } | undefined)?.hash;
+    return (this.stmt('SELECT hash FROM writebacks WHERE key = ? AND pending_json IS NULL').get(key) as { hash: string } | undefined)?.hash;
   }
 
   recordWritten(key: string, hash: string): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO writebacks (key, hash, written_at, pending_json) VALUES (?, ?, ?, NULL)
          ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at, pending_json = NULL`,
       )
@@ -362,8 +363,7 @@ export class Ledger {
 
   /** Keeps a write-back the ERP refused, to retry it on the next run even if nothing else changes. */
   recordWritePending(key: string, hash: string, update: unknown): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO writebacks (key, hash, written_at, pending_json) VALUES (?, ?, NULL, ?)
          ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, pending_json = excluded.pending_json`,
       )
@@ -371,7 +371,7 @@ export class Ledger {
   }
 
   pendingWrites(prefix: string): { key: string; hash: string; update: unknown }[] {
-    const rows = this.db.prepare(`SELECT key, hash, pending_json FROM writebacks WHERE pending_json IS NOT NULL AND key LIKE ? ORDER BY key`).all(`${prefix}%`) as {
+    const rows = this.stmt(`SELECT key, hash, pending_json FROM writebacks WHERE pending_json IS NOT NULL AND key LIKE ? ORDER BY key`).all(`${prefix}%`) as {
       key: string;
       hash: string;
       pending_json: string;
@@ -381,17 +381,17 @@ export class Ledger {
 
   /** Drops a queued write-back that no longer applies (e.g. a rejection of a sale declared since). */
   dropWrite(key: string): void {
-    this.db.prepare('DELETE FROM writebacks WHERE key = ?').run(key);
+    this.stmt('DELETE FROM writebacks WHERE key = ?').run(key);
   }
 
   /** Read-only ledgers of older versions lack the tables added since: they read as empty. */
   private hasTable(name: string): boolean {
-    return !!this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name);
+    return !!this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name);
   }
 
   watermark(contractNo: string, scope: string): StoredWatermark | undefined {
     if (!this.hasTable('watermarks')) return undefined;
-    const row = this.db.prepare('SELECT updated_at, erp_id, from_date, stored_at FROM watermarks WHERE contract_no = ? AND scope = ?').get(contractNo, scope) as
+    const row = this.stmt('SELECT updated_at, erp_id, from_date, stored_at FROM watermarks WHERE contract_no = ? AND scope = ?').get(contractNo, scope) as
       | { updated_at: string; erp_id: string; from_date: string | null; stored_at: string }
       | undefined;
     return row ? { updatedAt: row.updated_at, erpId: row.erp_id, fromDate: row.from_date, storedAt: row.stored_at } : undefined;
@@ -400,7 +400,7 @@ export class Ledger {
   /** Documents of earlier runs that are not settled yet (not declared and written back). */
   openDocuments(contractNo: string, scope: string): { erpId: string; reason: string; since: string }[] {
     if (!this.hasTable('open_documents')) return [];
-    return this.db.prepare('SELECT erp_id AS erpId, reason, since FROM open_documents WHERE contract_no = ? AND scope = ? ORDER BY since, erp_id').all(contractNo, scope) as {
+    return this.stmt('SELECT erp_id AS erpId, reason, since FROM open_documents WHERE contract_no = ? AND scope = ? ORDER BY since, erp_id').all(contractNo, scope) as {
       erpId: string;
       reason: string;
       since: string;
@@ -413,11 +413,11 @@ export class Ledger {
    */
   recordRead(contractNo: string, scope: string, record: ReadRecord): void {
     const now = this.now();
-    const open = this.db.prepare(
+    const open = this.stmt(
       `INSERT INTO open_documents (contract_no, scope, erp_id, reason, since) VALUES (?, ?, ?, 'read', ?)
        ON CONFLICT (contract_no, scope, erp_id) DO NOTHING`,
     );
-    const close = this.db.prepare('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    const close = this.stmt('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
     this.db
       .transaction(() => {
         if (record.full) {
@@ -427,8 +427,7 @@ export class Ledger {
         for (const erpId of record.gone) close.run(contractNo, scope, erpId);
         for (const erpId of record.read) open.run(contractNo, scope, erpId, now);
         if (record.watermark) {
-          this.db
-            .prepare(
+          this.stmt(
               `INSERT INTO watermarks (contract_no, scope, updated_at, erp_id, from_date, stored_at) VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (contract_no, scope) DO UPDATE SET updated_at = excluded.updated_at, erp_id = excluded.erp_id,
                  from_date = excluded.from_date, stored_at = excluded.stored_at`,
@@ -441,8 +440,8 @@ export class Ledger {
 
   /** After a run: closes the settled documents and says why the others stay open. */
   settle(contractNo: string, scope: string, settled: readonly string[], open: ReadonlyMap<string, string>): void {
-    const close = this.db.prepare('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
-    const reason = this.db.prepare('UPDATE open_documents SET reason = ? WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    const close = this.stmt('DELETE FROM open_documents WHERE contract_no = ? AND scope = ? AND erp_id = ?');
+    const reason = this.stmt('UPDATE open_documents SET reason = ? WHERE contract_no = ? AND scope = ? AND erp_id = ?');
     this.db.transaction(() => {
       for (const erpId of settled) close.run(contractNo, scope, erpId);
       for (const [erpId, why] of open) reason.run(why, contractNo, scope, erpId);
@@ -460,35 +459,49 @@ export class Ledger {
   }
 
   get(key: string): LedgerItem | undefined {
-    const row = this.db.prepare('SELECT * FROM items WHERE key = ?').get(key) as ItemRow | undefined;
+    const row = this.stmt('SELECT * FROM items WHERE key = ?').get(key) as ItemRow | undefined;
     return row ? toItem(row) : undefined;
   }
 
   all(contractNo?: string): LedgerItem[] {
     const rows = (
       contractNo
-        ? this.db.prepare('SELECT * FROM items WHERE contract_no = ? ORDER BY created_at, key').all(contractNo)
-        : this.db.prepare('SELECT * FROM items ORDER BY created_at, key').all()
+        ? this.stmt('SELECT * FROM items WHERE contract_no = ? ORDER BY created_at, key').all(contractNo)
+        : this.stmt('SELECT * FROM items ORDER BY created_at, key').all()
     ) as ItemRow[];
     return rows.map(toItem);
   }
 
   inState(contractNo: string, state: ItemState, kind?: ItemKind): LedgerItem[] {
     if (kind) {
-      return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? AND kind = ? ORDER BY key').all(contractNo, state, kind) as ItemRow[]).map(toItem);
+      return (this.stmt('SELECT * FROM items WHERE contract_no = ? AND state = ? AND kind = ? ORDER BY key').all(contractNo, state, kind) as ItemRow[]).map(toItem);
     }
-    return (this.db.prepare('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as ItemRow[]).map(toItem);
+    return (this.stmt('SELECT * FROM items WHERE contract_no = ? AND state = ? ORDER BY key').all(contractNo, state) as ItemRow[]).map(toItem);
   }
 
   /** Written (and flushed) before a Cesce call that creates something. */
   markSending(input: SendingInput): void {
+    this.markSendingMany([input]);
+  }
+
+  /**
+   * Several items marked `sending` in one transaction flushed to disk once (the engine marks the
+   * next few sales ahead of their calls: one flush for a batch instead of one per sale).
+   */
+  markSendingMany(inputs: readonly SendingInput[]): void {
+    if (inputs.length === 0) return;
     this.assertLockHeld();
     const now = this.now();
+    this.durably(() => {
+      for (const input of inputs) this.insertSending(input, now);
+    });
+  }
+
+  private insertSending(input: SendingInput, now: string): void {
     if (this.target?.contractNo === input.contractNo) {
-      this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`target:${input.contractNo}`, this.target.value);
+      this.stmt('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`target:${input.contractNo}`, this.target.value);
     }
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, state, payload_hash, request_json,
            endorsement_no, invoice_no, invoice_month, attempts, created_at, updated_at)
          VALUES (@key, @contractNo, @kind, @erpId, @erpRef, @debtorErpId, 'sending', @payloadHash, @requestJson,
@@ -515,8 +528,7 @@ export class Ledger {
   }
 
   markDeclared(key: string, cesceRef: string | null, endorsementNo?: string | null): void {
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE items SET state = 'declared', cesce_ref = ?, endorsement_no = COALESCE(?, endorsement_no), http_status = NULL,
            kb_id = NULL, last_error = NULL, written_back = 0, updated_at = ? WHERE key = ?`,
       )
@@ -524,28 +536,26 @@ export class Ledger {
   }
 
   markRejected(key: string, httpStatus: number, kbId: string, message: string): void {
-    this.db
-      .prepare(`UPDATE items SET state = 'rejected', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
+    this.stmt(`UPDATE items SET state = 'rejected', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
       .run(httpStatus, kbId, message, this.now(), key);
   }
 
   markFailed(key: string, message: string, httpStatus: number | null = null, kbId: string | null = null): void {
-    this.db
-      .prepare(`UPDATE items SET state = 'failed', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
+    this.stmt(`UPDATE items SET state = 'failed', http_status = ?, kb_id = ?, last_error = ?, updated_at = ? WHERE key = ?`)
       .run(httpStatus, kbId, message, this.now(), key);
   }
 
   /** Removes a `sending` row that reconciliation proved never reached Cesce, so it is planned again. */
   forget(key: string): void {
-    this.db.prepare(`DELETE FROM items WHERE key = ? AND state IN ('sending', 'failed')`).run(key);
+    this.stmt(`DELETE FROM items WHERE key = ? AND state IN ('sending', 'failed')`).run(key);
   }
 
   markWrittenBack(key: string): void {
-    this.db.prepare('UPDATE items SET written_back = 1, updated_at = ? WHERE key = ?').run(this.now(), key);
+    this.stmt('UPDATE items SET written_back = 1, updated_at = ? WHERE key = ?').run(this.now(), key);
   }
 
   startRun(dryRun: boolean): number {
-    this.currentRun = Number(this.db.prepare('INSERT INTO runs (started_at, dry_run) VALUES (?, ?)').run(this.now(), dryRun ? 1 : 0).lastInsertRowid);
+    this.currentRun = Number(this.stmt('INSERT INTO runs (started_at, dry_run) VALUES (?, ?)').run(this.now(), dryRun ? 1 : 0).lastInsertRowid);
     return this.currentRun;
   }
 
@@ -553,7 +563,7 @@ export class Ledger {
 
   /** The customers a run read (name and tax code), so operators see names, not ERP ids. */
   recordDebtors(contractNo: string, debtors: readonly { erpId: string; name: string; taxCode: string | null }[]): void {
-    const upsert = this.db.prepare(
+    const upsert = this.stmt(
       `INSERT INTO debtors (contract_no, erp_id, name, tax_code) VALUES (?, ?, ?, ?)
        ON CONFLICT (contract_no, erp_id) DO UPDATE SET name = excluded.name, tax_code = excluded.tax_code
        WHERE debtors.name IS NOT excluded.name OR debtors.tax_code IS NOT excluded.tax_code`,
@@ -566,18 +576,18 @@ export class Ledger {
   /** Customer names recorded by `recordDebtors`, by ERP id (empty for older ledgers). */
   debtorNames(): Map<string, { name: string; taxCode: string | null }> {
     if (!this.hasTable('debtors')) return new Map();
-    const rows = this.db.prepare('SELECT erp_id, name, tax_code FROM debtors').all() as { erp_id: string; name: string; tax_code: string | null }[];
+    const rows = this.stmt('SELECT erp_id, name, tax_code FROM debtors').all() as { erp_id: string; name: string; tax_code: string | null }[];
     return new Map(rows.map((r) => [r.erp_id, { name: r.name, taxCode: r.tax_code }]));
   }
 
   /** Ends this process's unfinished run with the error that stopped it (`cesce status` shows it). */
   failRun(error: string): void {
     if (this.currentRun === undefined || this.readonly) return;
-    this.db.prepare('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ? AND finished_at IS NULL').run(this.now(), JSON.stringify({ error }), this.currentRun);
+    this.stmt('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ? AND finished_at IS NULL').run(this.now(), JSON.stringify({ error }), this.currentRun);
   }
 
   finishRun(id: number, summary: unknown): void {
-    this.db.prepare('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?').run(this.now(), JSON.stringify(summary), id);
+    this.stmt('UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?').run(this.now(), JSON.stringify(summary), id);
   }
 
   /**
@@ -586,7 +596,7 @@ export class Ledger {
    */
   acquireLock(): void {
     const take = this.db.transaction(() => {
-      const held = this.db.prepare('SELECT pid, host, acquired_at FROM lock WHERE id = 1').get() as
+      const held = this.stmt('SELECT pid, host, acquired_at FROM lock WHERE id = 1').get() as
         | { pid: number; host: string; acquired_at: string }
         | undefined;
       if (held && !(held.host === hostname() && (held.pid === process.pid || !processAlive(held.pid)))) {
@@ -596,8 +606,7 @@ export class Ledger {
           { hint: 'Wait for that run to finish. If it is gone (e.g. its machine was restarted), run `cesce sync` again with --force-unlock.' },
         );
       }
-      this.db
-        .prepare('INSERT INTO lock (id, pid, host, acquired_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
+      this.stmt('INSERT INTO lock (id, pid, host, acquired_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at')
         .run(process.pid, hostname(), this.now());
     });
     take.immediate();
@@ -609,18 +618,18 @@ export class Ledger {
    * host: taking a ledger from a live run would let both send.
    */
   forceUnlock(): void {
-    const held = this.db.prepare('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
+    const held = this.stmt('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
     if (held && held.host === hostname() && held.pid !== process.pid && processAlive(held.pid)) {
       throw new CesceConnectError('ledger_locked', `The ledger ${this.file} is in use by a cesce sync that is still running (pid ${held.pid} on this machine).`, {
         hint: 'Stop that run first (Ctrl-C or kill); --force-unlock is only for a lock left by a machine that is gone.',
       });
     }
-    this.db.prepare('DELETE FROM lock').run();
+    this.stmt('DELETE FROM lock').run();
   }
 
   releaseLock(): void {
     this.lockHeld = false;
-    this.db.prepare('DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?').run(process.pid, hostname());
+    this.stmt('DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?').run(process.pid, hostname());
   }
 
   private lockHeld = false;
@@ -628,7 +637,7 @@ export class Ledger {
   /** Before each send: the lock must still be this process's (nobody forced it away). */
   private assertLockHeld(): void {
     if (!this.lockHeld) return;
-    const held = this.db.prepare('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
+    const held = this.stmt('SELECT pid, host FROM lock WHERE id = 1').get() as { pid: number; host: string } | undefined;
     if (!held || held.pid !== process.pid || held.host !== hostname()) {
       this.lockHeld = false;
       throw new CesceConnectError('ledger_lock_lost', `This run lost the lock on the ledger ${this.file} (it was forced by another run); it stops sending.`, {
@@ -643,7 +652,7 @@ export class Ledger {
    */
   recordExchanges(key: string, exchanges: readonly Exchange[]): void {
     if (exchanges.length === 0) return;
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       `INSERT INTO exchanges (item_key, at, operation, method, url, status, duration_ms, request_body, response_body, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -657,7 +666,7 @@ export class Ledger {
   /** The exchanges kept for an item, oldest first (empty for ledgers older than the audit trail). */
   exchanges(key: string): StoredExchange[] {
     if (!this.hasTable('exchanges')) return [];
-    const rows = this.db.prepare('SELECT * FROM exchanges WHERE item_key = ? ORDER BY id').all(key) as {
+    const rows = this.stmt('SELECT * FROM exchanges WHERE item_key = ? ORDER BY id').all(key) as {
       id: number;
       item_key: string;
       at: string;
@@ -699,7 +708,34 @@ export class Ledger {
     return this.db;
   }
 
+  /**
+   * Runs `fn` as one transaction flushed to disk before it returns (synchronous = FULL): for the
+   * rows written before a Cesce call, so that a power cut cannot lose the trace of a send. Other
+   * writes are NORMAL (safe from a killed process; flushed by the next durable write, as the WAL is
+   * written in order), and what they record is reconciled at Cesce if a power cut loses it.
+   */
+  private durably(fn: () => void): void {
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  /** Prepared statements, compiled once per ledger (a run prepares the same few thousands of times). */
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   close(): void {
+    this.statements.clear();
     this.db.close();
   }
 }
