@@ -11,7 +11,7 @@ import {
   type ErpSource,
   type SaleDocument,
 } from '@cesce-connect/core';
-import { blockingIssue, documentProblem, forEachConcurrent, isFatal, itemKey, pickClassification } from '@cesce-connect/sync';
+import { blockingIssue, CONFLICT_KB_ID, documentProblem, forEachConcurrent, isFatal, itemKey, pickClassification } from '@cesce-connect/sync';
 import type { Pool, PoolClient } from 'pg';
 import { DECLARE_TASK, inTransaction, MAX_JOB_ATTEMPTS, migrate, SCHEMA } from './schema.js';
 import { migrateQueue } from './queue.js';
@@ -34,6 +34,12 @@ export interface PlanReport {
   alreadyPlanned: number;
   /** Items of earlier plans queued again: failed for good, or credit notes that waited for their invoice. */
   requeued: number;
+  /**
+   * Items of earlier plans not sent yet (queued, waiting) or refused by Cesce (rejected) whose
+   * document changed in the ERP since: their request is rebuilt from the ERP and they are queued
+   * (again), as `cesce sync` sends what the ERP holds. (Changed after being sent: listed in `skipped`.)
+   */
+  refreshed: number;
   /** Every document not queued, with its reason (the first `MAX_SKIPS_LISTED`; `skippedCount` counts all). */
   skipped: PlanSkip[];
   skippedCount: number;
@@ -130,6 +136,7 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
       queued: { invoices: 0, creditNotes: 0 },
       alreadyPlanned: 0,
       requeued: 0,
+      refreshed: 0,
       skipped: [],
       skippedCount: 0,
       lookups: 0,
@@ -400,12 +407,58 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
   );
   const added = new Set(inserted.map((r) => r.key));
   const rest = rows.filter((r) => !added.has(r.key));
+  let refreshed: { key: string; kind: string; contract_no: string }[] = [];
   if (rest.length > 0) {
     // Not inserted: already planned (same key), or a number held by another document.
-    const { rows: existing } = await db.query<{ key: string }>(`SELECT key FROM ${SCHEMA}.items WHERE key = ANY($1::text[])`, [rest.map((r) => r.key)]);
-    const known = new Set(existing.map((r) => r.key));
+    // Planned but changed in the ERP since: an item not sent yet, or refused by Cesce (nothing
+    // recorded there), takes the ERP's data now and is queued; the claim's row lock makes this
+    // atomic with a worker taking it (then it is 'sending' and left alone). Not when the new
+    // number is held by another document.
+    ({ rows: refreshed } = await db.query<{ key: string; kind: string; contract_no: string }>(
+      `UPDATE ${SCHEMA}.items i
+          SET erp_ref = u.r, debtor_erp_id = u.d, lane = i.contract_no || ':' || u.d, invoice_no = u.n, invoice_date = u.dt,
+              endorsement_no = u.en, origin_key = u.o, payload_hash = u.h, request_json = u.q,
+              state = CASE WHEN i.state = 'rejected' THEN 'queued' ELSE i.state END,
+              http_status = NULL, kb_id = NULL, message = NULL, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(k, r, d, n, dt, en, o, h, q)
+        WHERE i.key = u.k AND i.payload_hash <> u.h
+          AND (i.state IN ('queued', 'waiting') OR (i.state = 'rejected' AND i.kb_id IS DISTINCT FROM $10))
+          AND NOT EXISTS (SELECT 1 FROM ${SCHEMA}.items x
+                           WHERE x.contract_no = i.contract_no AND x.kind = i.kind AND x.debtor_erp_id = u.d AND x.invoice_no = u.n AND x.key <> i.key)
+        RETURNING i.key, i.kind, i.contract_no`,
+      [
+        rest.map((r) => r.key),
+        rest.map((r) => r.erpRef),
+        rest.map((r) => r.debtorErpId),
+        rest.map((r) => r.invoiceNo),
+        rest.map((r) => r.invoiceDate),
+        rest.map((r) => r.endorsementNo),
+        rest.map((r) => r.originKey),
+        rest.map((r) => r.payloadHash),
+        rest.map((r) => JSON.stringify(r.request)),
+        CONFLICT_KB_ID,
+      ],
+    ));
+    report.refreshed += refreshed.length;
+    const { rows: existing } = await db.query<{ key: string; state: string; payload_hash: string; cesce_ref: string | null }>(
+      `SELECT key, state, payload_hash, cesce_ref FROM ${SCHEMA}.items WHERE key = ANY($1::text[])`,
+      [rest.map((r) => r.key)],
+    );
+    const known = new Map(existing.map((r) => [r.key, r]));
     for (const r of rest) {
-      if (known.has(r.key)) report.alreadyPlanned += 1;
+      const item = known.get(r.key);
+      if (item && item.payload_hash !== r.payloadHash && !refreshed.some((x) => x.key === r.key)) {
+        // Sent already (or in flight, or its number is taken): Cesce keeps what it was sent.
+        skip({
+          kind: r.kind,
+          erpRef: r.erpRef,
+          field: 'document',
+          reason:
+            item.state === 'declared'
+              ? `changed in the ERP after it was declared to Cesce (sale ${item.cesce_ref ?? '?'}); Cesce keeps the declared data: correct the sale with Cesce`
+              : `changed in the ERP after it was planned, while it is ${item.state} (sent, or its number is taken); it is declared as planned: check it with cesce worker status and correct the sale with Cesce if needed`,
+        });
+      } else if (item) report.alreadyPlanned += 1;
       else {
         skip({
           kind: r.kind,
@@ -422,7 +475,7 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
   }
   await addJobs(
     db,
-    inserted.map((r) => ({ key: r.key, contractNo: r.contract_no, creditNote: r.kind === 'credit_note' })),
+    [...inserted, ...refreshed].map((r) => ({ key: r.key, contractNo: r.contract_no, creditNote: r.kind === 'credit_note' })),
   );
 }
 

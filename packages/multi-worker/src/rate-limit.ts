@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { checkRateLimit, type RateLimit, type RateLimiter } from '@cesce-connect/core';
 import type { Pool } from 'pg';
@@ -10,6 +11,13 @@ import { SCHEMA } from './schema.js';
 export function credentialKey(baseUrl: string, clientId: string): string {
   return createHash('sha256').update(`${new URL(baseUrl).host}\u0000${clientId}`).digest('hex').slice(0, 32);
 }
+
+/**
+ * A check a worker runs right before a call leaves (after its rate-limit slot has come): it throws
+ * when the worker no longer holds the item the call is for (its lease was taken over while it
+ * waited, e.g. a process paused past `--stale-after`), so that the call is not sent twice.
+ */
+export const beforeSend = new AsyncLocalStorage<() => Promise<void>>();
 
 /**
  * A rate limit shared by every worker using one credential, on one or many machines: the GCRA
@@ -33,6 +41,8 @@ export class PgRateLimiter implements RateLimiter {
   async acquire(): Promise<void> {
     const waitMs = await this.reserve();
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    // The wait may have been long (or the process paused): check the item is still ours.
+    await beforeSend.getStore()?.();
   }
 
   /** Reserves the next slot; resolves to the milliseconds to wait for it. */

@@ -17,6 +17,7 @@ import { CONFLICT_KB_ID, findSale, isFatal, type FoundAtCesce } from '@cesce-con
 import type { Pool } from 'pg';
 import { declareTask, type StoredRequest } from './planner.js';
 import { migrateQueue, quietLogger } from './queue.js';
+import { beforeSend } from './rate-limit.js';
 import { inTransaction, migrate, SCHEMA } from './schema.js';
 
 export interface WorkerOptions {
@@ -82,7 +83,7 @@ interface ItemRow {
   state: string;
 }
 
-type Outcome = { kind: 'created'; ref: string } | Exclude<FoundAtCesce, { kind: 'absent' }> | { kind: 'error'; error: unknown };
+type Outcome = { kind: 'created'; ref: string } | Exclude<FoundAtCesce, { kind: 'absent' }> | { kind: 'error'; error: unknown } | { kind: 'lost'; why: string };
 
 /** Draining waits for retries due within this; later ones are left to the next worker run. */
 const DRAIN_HORIZON_MS = 60_000;
@@ -93,6 +94,9 @@ const ORIGIN_POLL_MS = 50;
 
 /** A job that must run again later (graphile-worker retries it with exponential backoff). */
 class RetryLater extends Error {}
+
+/** The worker no longer holds the item it was about to send for (another worker took it over). */
+class LeaseLost extends Error {}
 
 /**
  * One `cesce worker` process: takes declaration jobs of its contracts from the PostgreSQL queue
@@ -131,7 +135,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const jobWorkers = new Set<string>();
   await pool.query(`INSERT INTO ${SCHEMA}.workers (id, host, pid) VALUES ($1, $2, $3)`, [id, hostname(), process.pid]);
   const heartbeat = async () => {
-    await pool.query(`UPDATE ${SCHEMA}.workers SET heartbeat_at = now(), job_workers = $2 WHERE id = $1`, [id, [...jobWorkers]]);
+    // An upsert: a worker that another one took for dead (paused past --stale-after, cut off from
+    // PostgreSQL a while) registers again, so that it shows in `status` and can be released again.
+    await pool.query(
+      `INSERT INTO ${SCHEMA}.workers (id, host, pid, job_workers) VALUES ($1, $3, $4, $2)
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), job_workers = EXCLUDED.job_workers`,
+      [id, [...jobWorkers], hostname(), process.pid],
+    );
     report.releasedWorkers += await releaseDeadWorkers(pool, staleAfterMs);
   };
 
@@ -209,9 +219,30 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     // reached Cesce. Look it up before sending again.
     const unknown = previous === 'sending' || previous === 'failed';
     const exchanges: Exchange[] = [];
+    // Right before each call leaves (and after its rate-limit slot, see PgRateLimiter): renew the
+    // lease if this worker still holds it. A worker paused or cut off from PostgreSQL past
+    // --stale-after has its leases ended by the others, and one of them may have taken the item
+    // over (looked it up, sent it): this one must then not send it again.
+    let lost: string | undefined;
+    const holdLease = async (): Promise<void> => {
+      if (lost) throw new LeaseLost(lost);
+      let held = false;
+      try {
+        const { rowCount } = await pool.query(
+          `UPDATE ${SCHEMA}.items SET lease_until = now() + make_interval(secs => $3::float8 / 1000)
+            WHERE key = $1 AND lease_owner = $2 AND state = 'sending'`,
+          [key, id, leaseMs],
+        );
+        held = rowCount === 1;
+        if (!held) lost = 'another worker took it over';
+      } catch (error) {
+        lost = `its lease could not be checked (${error instanceof Error ? error.message : String(error)})`;
+      }
+      if (!held) throw new LeaseLost(lost);
+    };
     const outcome: Outcome = await recordExchanges(
       (e) => exchanges.push(e),
-      async (): Promise<Outcome> => {
+      () => beforeSend.run(holdLease, async (): Promise<Outcome> => {
         // The client's retry policy, as the single-process engine applies it to creates: a 429 is
         // sent again after its Retry-After; after a timeout, reset or 5xx the sale is looked up at
         // Cesce first and sent again only if it is not there. What is left fails the job, which
@@ -230,9 +261,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
               });
               if (found.kind !== 'absent') return found;
             }
+            await holdLease();
             const sale = await client.sales.declare(input);
             return { kind: 'created', ref: sale.saleCesceReferenceNo };
           } catch (error) {
+            if (lost) return { kind: 'lost', why: lost };
             const kind = failureKind(error);
             if (isFatal(error) || kind === 'final' || attempt > policy.limit || stopping) return { kind: 'error', error };
             const wait = retryDelayMs(policy, attempt, retryAfterOf(error));
@@ -241,18 +274,21 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
             lookFirst = lookFirst || kind === 'unknown';
           }
         }
-      },
+      }),
     );
 
     // The outcome and the exchanges that led to it, in one statement (atomic, one round trip).
     // `set` uses $12 onwards; only this worker's lease is settled.
-    const settle = async (set: string, params: unknown[]) => {
-      await pool.query(
+    // Resolves to false when another worker had taken the item over meanwhile (it settles it).
+    const settle = async (set: string, params: unknown[]): Promise<boolean> => {
+      const { rows } = await pool.query<{ n: string }>(
         `WITH settled AS (
            UPDATE ${SCHEMA}.items SET ${set}, lease_owner = NULL, lease_until = NULL, updated_at = now()
-            WHERE key = $1 AND lease_owner = $2 AND state = 'sending' RETURNING key)
+            WHERE key = $1 AND lease_owner = $2 AND state = 'sending' RETURNING key),
+         logged AS (
          INSERT INTO ${SCHEMA}.exchanges (item_key, worker, at, operation, method, url, status, duration_ms, request_body, response_body, error)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[], $11::text[])`,
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[], $11::text[]))
+         SELECT count(*) AS n FROM settled`,
         [
           key,
           id,
@@ -268,10 +304,19 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
           ...params,
         ],
       );
+      return Number(rows[0]?.n ?? 0) === 1;
     };
 
+    if (outcome.kind === 'lost') {
+      // Not sent: whoever holds the item now settles it (or it is looked up at the next attempt).
+      await settle(`state = state`, []).catch(() => false);
+      throw new RetryLater(`${item.erp_ref} not sent: ${outcome.why}`);
+    }
+
     if (outcome.kind === 'created' || outcome.kind === 'found') {
-      await settle(`state = 'declared', cesce_ref = $12, message = NULL, http_status = NULL, kb_id = NULL, declared_at = now()`, [outcome.ref]);
+      const mine = await settle(`state = 'declared', cesce_ref = $12, message = NULL, http_status = NULL, kb_id = NULL, declared_at = now()`, [outcome.ref]);
+      // Taken over while the call was in flight: the worker that holds it now finds it at Cesce and counts it.
+      if (!mine) return;
       if (outcome.kind === 'found') report.foundAtCesce += 1;
       if (item.kind === 'invoice') report.declared.invoices += 1;
       else report.declared.creditNotes += 1;
@@ -279,14 +324,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       return;
     }
     if (outcome.kind === 'conflict') {
-      await settle(`state = 'rejected', http_status = 0, kb_id = $12, message = $13`, [CONFLICT_KB_ID, outcome.message]);
+      if (!(await settle(`state = 'rejected', http_status = 0, kb_id = $12, message = $13`, [CONFLICT_KB_ID, outcome.message]))) return;
       report.conflicts.push({ erpRef: item.erp_ref, message: outcome.message });
       emit({ key, erpRef: item.erp_ref, outcome: 'conflict', message: outcome.message });
       return;
     }
     const error = outcome.error;
     if (!isFatal(error) && error instanceof CesceApiError && failureKind(error) === 'final') {
-      await settle(`state = 'rejected', http_status = $12, kb_id = $13, message = $14`, [error.status, error.entry.id, error.cesceMessage]);
+      if (!(await settle(`state = 'rejected', http_status = $12, kb_id = $13, message = $14`, [error.status, error.entry.id, error.cesceMessage]))) return;
       report.rejected.push({ erpRef: item.erp_ref, httpStatus: error.status, kbId: error.entry.id, message: error.cesceMessage });
       emit({ key, erpRef: item.erp_ref, outcome: 'rejected', message: error.cesceMessage });
       return;
@@ -294,9 +339,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     // Outcome unknown (network, timeout, 5xx), refused for now (429), or a fatal error: `failed`,
     // looked up at Cesce before the next attempt.
     const message = error instanceof Error ? error.message : String(error);
-    await settle(`state = 'failed', message = $12`, [message]);
-    report.failed += 1;
-    emit({ key, erpRef: item.erp_ref, outcome: 'failed', message });
+    if (await settle(`state = 'failed', message = $12`, [message])) {
+      report.failed += 1;
+      emit({ key, erpRef: item.erp_ref, outcome: 'failed', message });
+    }
     if (isFatal(error)) {
       report.fatal ??= error;
       stop();
@@ -311,6 +357,17 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const events = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => {
     jobWorkers.add(worker.workerId);
+  });
+  // A job worker that could not record a job's end (PostgreSQL gone: restart, failover) exits for
+  // good, and graphile-worker does not replace it: this process would go on beating while taking
+  // no job, its jobs locked for hours. Stop instead (a supervisor starts it again), and let the
+  // jobs go below.
+  events.on('worker:fatalError', ({ error }) => {
+    if (stopping) return;
+    report.fatal ??= new Error(
+      `lost PostgreSQL while finishing a job (${error instanceof Error ? error.message : String(error)}); this worker stopped: start it again once PostgreSQL is back (items in flight are looked up at Cesce before anything is sent again)`,
+    );
+    stop();
   });
   await heartbeat();
   runner = await run({
@@ -349,18 +406,32 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop();
   try {
-    await runner.promise;
+    // graphile-worker's promise rejects when it cannot shut down cleanly (PostgreSQL gone): that is
+    // this worker's fatal error, reported with what it did so far.
+    await runner.promise.catch((error: unknown) => {
+      report.fatal ??= error;
+    });
   } finally {
     clearInterval(beat);
     if (drainTimer) clearInterval(drainTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    await pool.query(`DELETE FROM ${SCHEMA}.workers WHERE id = $1`, [id]).catch(() => {});
+    // Nothing of this process is in flight any more: let go of whatever it still holds (jobs of a
+    // job worker that exited on an error, leases of items it could not settle), so that the next
+    // worker takes them at once (looking the items up at Cesce first), not hours later.
+    await inTransaction(pool, async (db) => {
+      if (jobWorkers.size > 0) await db.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...jobWorkers]]);
+      await db.query(`UPDATE ${SCHEMA}.items SET lease_until = now() WHERE state = 'sending' AND lease_owner = $1`, [id]);
+      await db.query(`DELETE FROM ${SCHEMA}.workers WHERE id = $1`, [id]);
+    }).catch(() => {});
   }
   if (options.drain) {
-    const { rows } = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = ANY($1::text[]) AND attempts < max_attempts AND locked_at IS NULL`,
-      [identifiers],
-    );
+    // PostgreSQL may be gone (the reason this worker stopped): the count is then unknown, left 0.
+    const rows = await pool
+      .query<{ n: string }>(
+        `SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = ANY($1::text[]) AND attempts < max_attempts AND locked_at IS NULL`,
+        [identifiers],
+      )
+      .then((r) => r.rows, () => []);
     report.leftForLater = Number(rows[0]?.n ?? 0);
   }
   for (const c of clients.values()) {

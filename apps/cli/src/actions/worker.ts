@@ -30,6 +30,22 @@ function postgresUrl(config: LoadedConfig): string {
       { path: 'workers.postgres', message: 'is required for the multi-worker mode: the PostgreSQL connection string, e.g. "env:CESCE_DATABASE_URL" holding postgres://user:password@host:5432/cesce' },
     ]);
   }
+  // node-postgres reads URLs only: a libpq key=value string or a typo would otherwise end as a
+  // misleading "host name that does not resolve". The value is a secret: never repeat it.
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError(config.file, [
+      {
+        path: 'workers.postgres',
+        message: `is not a PostgreSQL URL: expected postgres://user:password@host:5432/database (key=value strings are not supported; percent-encode special characters of the user and password, e.g. @ as %40, / as %2F, : as %3A)`,
+      },
+    ]);
+  }
   return url;
 }
 
@@ -52,6 +68,13 @@ function secretsWithDatabase(config: LoadedConfig): string[] {
 function openPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, application_name: 'cesce-worker' });
   pool.on('error', () => {});
+  // A connection checked out when the server goes away (restart, failover) emits 'error' on its
+  // client; without a listener that is an uncaught exception and the process dies with a stack
+  // trace (graphile-worker's LISTEN connection drops its own listener while releasing). The query
+  // in flight on it fails anyway, and is handled where it was sent.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
@@ -150,7 +173,7 @@ export function formatPlan(r: PlanReport, file: string): string {
   const lines = [
     `Planned contract ${r.contractNo} from ${r.erp.system} ${r.erp.version} (${r.erp.company}) into the shared ledger in PostgreSQL`,
     `  read        ${r.read.debtors} customers, ${r.read.documents} documents`,
-    `  queued      ${r.queued.invoices} invoices, ${r.queued.creditNotes} credit notes (already planned: ${r.alreadyPlanned}; queued again: ${r.requeued})`,
+    `  queued      ${r.queued.invoices} invoices, ${r.queued.creditNotes} credit notes (already planned: ${r.alreadyPlanned}; queued again: ${r.requeued}; changed in the ERP since planned, queued with the new data: ${r.refreshed})`,
     `  Cesce       ${r.lookups} classification look-ups (${r.requests.cesce} calls, ${r.requests.token} token requests) in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
   if (r.skippedCount > 0) {
