@@ -2,6 +2,7 @@ export {
   startCesceEmulator,
   DEFAULT_TOKEN_TTL_SECONDS,
   FAULT_STATS_PATH,
+  REQUEST_COUNTS_PATH,
   type CesceEmulator,
   type CesceEmulatorOptions,
   type RequestLogEntry,

@@ -102,6 +102,13 @@ export interface CesceEmulator {
 /** Path of the emulator's own fault-statistics endpoint (not a Cesce path). */
 export const FAULT_STATS_PATH = '/_emulator/faults';
 
+/**
+ * Path of the emulator's own request counter (not a Cesce path): `GET` answers
+ * `{ total, byOperation }`, the requests answered so far by operation (`other` when none matched),
+ * e.g. for the benchmark (bench/) to count a sync's calls from the server side.
+ */
+export const REQUEST_COUNTS_PATH = '/_emulator/requests';
+
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -292,6 +299,12 @@ export async function startCesceEmulator(options: CesceEmulatorOptions = {}): Pr
     };
     readBody(req).then(
       (rawBody) => {
+        if (method === 'GET' && url.pathname === REQUEST_COUNTS_PATH) {
+          const byOperation: Record<string, number> = {};
+          for (const entry of requestLog) byOperation[entry.operation ?? 'other'] = (byOperation[entry.operation ?? 'other'] ?? 0) + 1;
+          send(res, { status: 200, body: { total: requestLog.length, byOperation } }, clock());
+          return;
+        }
         if (faults && method === 'GET' && url.pathname === FAULT_STATS_PATH) {
           send(res, { status: 200, body: faults.stats() }, clock());
           return;

@@ -81,6 +81,12 @@ function answerHtml(mode: OdooHtmlAnswer, req: http.IncomingMessage, res: http.S
   }
 }
 
+/**
+ * The emulator's request counter (not an Odoo route): `GET` answers `{ total, byMethod }`, the RPC
+ * calls received so far (`res.partner.search_read`, `common.authenticate`…), e.g. for the benchmark.
+ */
+export const CALL_COUNTS_PATH = '/_emulator/calls';
+
 const API_ROUTE = /^\/(xmlrpc\/|jsonrpc$|json\/2\/|web\/version$)/;
 
 /**
@@ -121,6 +127,18 @@ export async function startOdooEmulator(options: OdooEmulatorOptions = {}): Prom
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(err));
     };
+    if (path === CALL_COUNTS_PATH && req.method === 'GET') {
+      // The emulator's own counter (no Odoo route): the calls answered so far, by service and method.
+      const byMethod: Record<string, number> = {};
+      for (const c of dispatcher.calls) {
+        const name = c.service === 'object' ? `${c.model}.${c.method}` : `common.${c.method}`;
+        byMethod[name] = (byMethod[name] ?? 0) + 1;
+      }
+      const body = JSON.stringify({ total: dispatcher.calls.length, byMethod });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     if (emulator.htmlAnswer && API_ROUTE.test(path)) {
       answerHtml(emulator.htmlAnswer, req, res);
       return;

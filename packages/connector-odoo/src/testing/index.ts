@@ -1,4 +1,4 @@
-export { startOdooEmulator } from './emulator.js';
+export { startOdooEmulator, CALL_COUNTS_PATH } from './emulator.js';
 export type { OdooEmulator, OdooEmulatorOptions, OdooHtmlAnswer } from './emulator.js';
 export { OdooDispatcher } from './dispatch.js';
 export type { OdooEmulatorCall } from './dispatch.js';
