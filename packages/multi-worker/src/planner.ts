@@ -3,7 +3,6 @@ import {
   CesceApiError,
   addDecimal,
   compareDecimal,
-  negate,
   type CesceClient,
   type Classification,
   type DeclareSaleInput,
@@ -11,7 +10,7 @@ import {
   type ErpSource,
   type SaleDocument,
 } from '@cesce-connect/core';
-import { blockingIssue, CONFLICT_KB_ID, documentProblem, forEachConcurrent, isFatal, itemKey, pickClassification } from '@cesce-connect/sync';
+import { blockingIssue, CONFLICT_KB_ID, creditNoteInput, documentProblem, forEachConcurrent, invoiceInput, isFatal, itemKey, pickClassification } from '@cesce-connect/sync';
 import type { Pool, PoolClient } from 'pg';
 import { DECLARE_TASK, inTransaction, MAX_JOB_ATTEMPTS, migrate, SCHEMA } from './schema.js';
 import { migrateQueue } from './queue.js';
@@ -189,17 +188,7 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
       if (doc.dueDate === doc.invoiceDate) {
         return void skip({ kind: doc.kind, erpRef: doc.ref, reason: 'cash sale (due on the invoice date): not a sale on credit', field: 'dueDate' }), null;
       }
-      const request: StoredRequest = {
-        endorsementNo: c.endorsementNo,
-        taxCode: debtor.taxCode,
-        countryCode: debtor.countryCode,
-        customerReference: debtor.customerReference,
-        invoiceNo: doc.number,
-        invoiceDate: doc.invoiceDate,
-        dueDate: doc.dueDate,
-        amount: doc.total,
-      };
-      return rowOf(doc, contractNo, c.endorsementNo, null, request);
+      return rowOf(doc, contractNo, c.endorsementNo, null, invoiceInput({ ...doc, dueDate: doc.dueDate }, debtor, c.endorsementNo));
     };
 
     /** A credit note against its origin invoice's row (in the ledger or this batch). */
@@ -218,19 +207,7 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
       if (compareDecimal(total, origin.request.amount.amount) > 0) {
         return { kind: 'credit_note', erpRef: doc.ref, field: 'total', reason: `would credit ${total} ${doc.total.currency} in all, more than its invoice ${originName} (${origin.request.amount.amount})` };
       }
-      const debtor = debtors.get(doc.debtorErpId);
-      const request: StoredRequest = {
-        endorsementNo: origin.endorsementNo,
-        taxCode: debtor?.taxCode,
-        countryCode: debtor?.countryCode,
-        customerReference: debtor?.customerReference,
-        invoiceNo: doc.number,
-        invoiceDate: doc.invoiceDate,
-        dueDate: doc.dueDate ?? doc.invoiceDate,
-        amount: { currency: doc.total.currency, amount: negate(doc.total.amount) },
-        originalInvoiceNo: origin.invoiceNo,
-      };
-      return rowOf(doc, contractNo, origin.endorsementNo, origin.key, request);
+      return rowOf(doc, contractNo, origin.endorsementNo, origin.key, creditNoteInput(doc, debtors.get(doc.debtorErpId), origin));
     };
 
     // Credit notes whose invoice was not planned yet (an ERP that numbers them out of order): kept

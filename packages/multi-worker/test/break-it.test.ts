@@ -8,33 +8,12 @@
 //   and one refused by Cesce then corrected in the ERP was never queued again.
 // - a workers.postgres that is not a URL (a libpq key=value string) failed as "host name that does
 //   not resolve".
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT_NO, salesAtCesce, startWorld, type World } from './support.js';
-
-const CLI = join(import.meta.dirname, '../../../apps/cli/dist/cesce.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cesce(args: string[], env: Record<string, string>, onStart?: (child: ChildProcess) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    onStart?.(child);
-  });
-}
+import { CONTRACT_NO, runCesce as cesce, salesAtCesce, startWorld, writeWorkerConfig, type World } from './support.js';
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -55,15 +34,8 @@ describe('cesce worker: breaking it', () => {
     env.CESCE_TEST_DATABASE_URL = world.pg.url;
     dir = mkdtempSync(join(tmpdir(), 'cesce-break-it-'));
     config = join(dir, 'cesce.config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        // A tight rate limit: claimed items wait seconds for their slot, the window the bug needs.
-        cesce: { environment: 'sandbox', baseUrl: world.cesce.url, contractNo: CONTRACT_NO, clientId: 'demo-client-id', clientSecret: 'demo-client-secret', rateLimit: { requestsPerSecond: 10, burst: 1 } },
-        odoo: world.odooConfig,
-        workers: { postgres: 'env:CESCE_TEST_DATABASE_URL' },
-      }),
-    );
+    // A tight rate limit: claimed items wait seconds for their slot, the window the bug needs.
+    writeWorkerConfig(config, world, { rateLimit: { requestsPerSecond: 10, burst: 1 } });
   }, 120_000);
   afterAll(async () => {
     await world?.close();
@@ -122,14 +94,7 @@ describe('cesce worker plan: documents changed in the ERP after planning', () =>
     env.CESCE_TEST_DATABASE_URL = world.pg.url;
     dir = mkdtempSync(join(tmpdir(), 'cesce-break-it-'));
     config = join(dir, 'cesce.config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        cesce: { environment: 'sandbox', baseUrl: world.cesce.url, contractNo: CONTRACT_NO, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-        odoo: world.odooConfig,
-        workers: { postgres: 'env:CESCE_TEST_DATABASE_URL' },
-      }),
-    );
+    writeWorkerConfig(config, world);
   }, 120_000);
   afterAll(async () => {
     await world?.close();

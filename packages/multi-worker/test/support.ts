@@ -1,6 +1,8 @@
 // Shared set-up of the multi-worker tests: a real PostgreSQL server, the Odoo and Cesce emulators
 // on 127.0.0.1, and the chaos harness's dataset (every document declarable).
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CesceClient } from '@cesce-connect/core';
 import { createOdooSource } from '@cesce-connect/connector-odoo';
 import { startOdooEmulator, type OdooDataset } from '@cesce-connect/connector-odoo/testing';
@@ -75,4 +77,40 @@ export async function salesAtCesce(client: CesceClient, endorsements: string[]) 
   const sales = [];
   for (const endorsementNo of endorsements) for await (const s of client.sales.list({ endorsementNo, pageSize: 500 })) sales.push(s);
   return sales;
+}
+
+const CLI = join(import.meta.dirname, '../../../apps/cli/dist/cesce.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `cesce` CLI as its own process to its exit; `onStart` gets the child (to pause or kill it). */
+export function runCesce(args: string[], env: Record<string, string>, onStart?: (child: ChildProcess) => void): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+/** Writes a config for `cesce worker` on this world (database URL from $CESCE_TEST_DATABASE_URL); `cesce` adds to the cesce section. */
+export function writeWorkerConfig(file: string, world: World, cesce: Record<string, unknown> = {}, workers: Record<string, unknown> = {}): string {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cesce: { environment: 'sandbox', baseUrl: world.cesce.url, contractNo: CONTRACT_NO, clientId: 'demo-client-id', clientSecret: 'demo-client-secret', ...cesce },
+      odoo: world.odooConfig,
+      workers: { postgres: 'env:CESCE_TEST_DATABASE_URL', ...workers },
+    }),
+  );
+  return file;
 }

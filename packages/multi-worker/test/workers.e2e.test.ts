@@ -3,34 +3,11 @@
 // the Odoo and Cesce emulators and a real PostgreSQL; the Cesce emulator's sales list must hold
 // every document exactly once, each credit note after its invoice. Then a worker is SIGKILLed in
 // the middle of a second backlog, and the others must finish its work without a duplicate.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT_NO, salesAtCesce, startWorld, type World } from './support.js';
-
-const CLI = join(import.meta.dirname, '../../../apps/cli/dist/cesce.js');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cesce(args: string[], env: Record<string, string>, onStart?: (kill: () => void) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onStart?.(() => child.kill('SIGKILL'));
-  });
-}
+import { CONTRACT_NO, runCesce as cesce, salesAtCesce, startWorld, writeWorkerConfig, type World } from './support.js';
 
 function countByDocument(sales: { endorsementNo: string; invoiceNo: string; amount: { amount: string } }[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -52,14 +29,7 @@ describe('cesce worker: four processes on 10,000 invoices', () => {
     env.CESCE_TEST_DATABASE_URL = world.pg.url;
     dir = mkdtempSync(join(tmpdir(), 'cesce-workers-'));
     config = join(dir, 'cesce.config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        cesce: { environment: 'sandbox', baseUrl: world.cesce.url, contractNo: CONTRACT_NO, clientId: 'demo-client-id', clientSecret: 'demo-client-secret', rateLimit: { requestsPerSecond: 5000, burst: 50 } },
-        odoo: world.odooConfig,
-        workers: { postgres: 'env:CESCE_TEST_DATABASE_URL', concurrency: 4 },
-      }),
-    );
+    writeWorkerConfig(config, world, { rateLimit: { requestsPerSecond: 5000, burst: 50 } }, { concurrency: 4 });
   }, 120_000);
   afterAll(async () => {
     await world?.close();
@@ -113,14 +83,7 @@ describe('cesce worker: a worker killed mid-run', () => {
     env.CESCE_TEST_DATABASE_URL = world.pg.url;
     dir = mkdtempSync(join(tmpdir(), 'cesce-workers-kill-'));
     config = join(dir, 'cesce.config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        cesce: { environment: 'sandbox', baseUrl: world.cesce.url, contractNo: CONTRACT_NO, clientId: 'demo-client-id', clientSecret: 'demo-client-secret', timeoutMs: 5000 },
-        odoo: world.odooConfig,
-        workers: { postgres: 'env:CESCE_TEST_DATABASE_URL' },
-      }),
-    );
+    writeWorkerConfig(config, world, { timeoutMs: 5000 });
   }, 120_000);
   afterAll(async () => {
     await world?.close();
@@ -134,7 +97,7 @@ describe('cesce worker: a worker killed mid-run', () => {
     const declaredNow = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM cesce.items WHERE state = 'declared'")).rows[0]!.n);
 
     let killVictim: () => void = () => {};
-    const victim = cesce(['worker', 'run', '--config', config, '--concurrency', '8'], env, (kill) => (killVictim = kill));
+    const victim = cesce(['worker', 'run', '--config', config, '--concurrency', '8'], env, (child) => (killVictim = () => child.kill('SIGKILL')));
     // Kill it with SIGKILL in the middle of its work: jobs locked, items possibly `sending`.
     let exited = false;
     void victim.then(() => (exited = true));

@@ -19,7 +19,6 @@ import {
   fromCesceDate,
   fromCesceDecimal,
   NetworkError,
-  negate,
   toInvoiceMonth,
   toCreateClassificationRequest,
   toCreateSaleRequest,
@@ -38,6 +37,7 @@ import {
   type SaleWriteBack,
 } from '@cesce-connect/core';
 import { documentProblem, findDuplicateNumbers, sameAmount } from './checks.js';
+import { creditNoteInput, invoiceInput } from './inputs.js';
 import { forEachConcurrent } from './concurrency.js';
 import { CONFLICT_KB_ID, itemKey, type ItemKind, type Ledger, type LedgerItem, type SendingInput } from './ledger.js';
 import { emptyReport, type PausedDomain, type ClassificationOutcome, type ReadSummary, type RejectedItem, type SkippedItem, type SyncReport, type WarningItem } from './report.js';
@@ -895,17 +895,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
       doc,
       debtor,
       hash: documentHash(doc, debtor),
-      input: {
-        endorsementNo: origin.endorsementNo,
-        taxCode: debtor?.taxCode,
-        countryCode: debtor?.countryCode,
-        customerReference: debtor?.customerReference,
-        invoiceNo: doc.number,
-        invoiceDate: doc.invoiceDate,
-        dueDate: doc.dueDate ?? doc.invoiceDate,
-        amount: { currency: doc.total.currency, amount: negate(doc.total.amount) },
-        originalInvoiceNo: origin.invoiceNo,
-      },
+      input: creditNoteInput(doc, debtor, origin),
     });
   }
   const notesToDeclare = await adopt(plannedNotes);
@@ -1168,16 +1158,7 @@ function planSale(
     doc,
     debtor,
     hash: documentHash(doc, debtor),
-    input: {
-      endorsementNo: c.endorsementNo,
-      taxCode: debtor.taxCode,
-      countryCode: debtor.countryCode,
-      customerReference: debtor.customerReference,
-      invoiceNo: doc.number,
-      invoiceDate: doc.invoiceDate,
-      dueDate: doc.dueDate,
-      amount: doc.total,
-    },
+    input: invoiceInput({ ...doc, dueDate: doc.dueDate }, debtor, c.endorsementNo),
   };
 }
 
