@@ -3,6 +3,7 @@ import {
   CesceApiError,
   addDecimal,
   compareDecimal,
+  toInvoiceMonth,
   type CesceClient,
   type Classification,
   type DeclareSaleInput,
@@ -29,6 +30,13 @@ export interface PlanReport {
   read: { debtors: number; documents: number };
   /** Items added to the shared ledger and queued in this run. */
   queued: { invoices: number; creditNotes: number };
+  /**
+   * New documents Cesce already holds (declared by cesce sync, in the portal, by an earlier ledger):
+   * recorded as declared with Cesce's reference, not queued.
+   */
+  foundAtCesce: number;
+  /** New documents Cesce holds under the same number with another amount: recorded, never sent. */
+  conflicts: { erpRef: string; message: string }[];
   /** Documents already in the shared ledger (queued, declared, ... by an earlier plan). */
   alreadyPlanned: number;
   /** Items of earlier plans queued again: failed for good, or credit notes that waited for their invoice. */
@@ -42,6 +50,8 @@ export interface PlanReport {
   /** Every document not queued, with its reason (the first `MAX_SKIPS_LISTED`; `skippedCount` counts all). */
   skipped: PlanSkip[];
   skippedCount: number;
+  /** Sales lists read at Cesce to find new documents it already holds (one per suplemento and invoice month). */
+  cesceLists: number;
   /** Classification look-ups at Cesce (one per customer with documents). */
   lookups: number;
   requests: { cesce: number; token: number };
@@ -134,11 +144,14 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
       read: { debtors: 0, documents: 0 },
       queued: { invoices: 0, creditNotes: 0 },
       alreadyPlanned: 0,
+      foundAtCesce: 0,
+      conflicts: [],
       requeued: 0,
       refreshed: 0,
       skipped: [],
       skippedCount: 0,
       lookups: 0,
+      cesceLists: 0,
       requests: { cesce: 0, token: 0 },
       durationMs: 0,
     };
@@ -224,8 +237,9 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
       }
       const notes = [...deferred, ...docs.filter((d) => d.kind === 'credit_note')];
       deferred = [];
-      await inTransaction(pool, async (db) => {
-        await insertRows(db, invoices, report, skip);
+      const invoicesAtCesce = await checkAtCesce(invoices);
+      const noteRows = await inTransaction(pool, async (db) => {
+        await insertRows(db, invoices, report, skip, invoicesAtCesce);
         const candidates: SaleDocument[] = [];
         for (const doc of notes) {
           const issue = blockingIssue(doc.issues) ?? documentProblem(doc);
@@ -233,11 +247,11 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
           else if (!doc.originErpId) skip({ kind: 'credit_note', erpRef: doc.ref, reason: 'credit note has no origin invoice', field: 'originErpId' });
           else candidates.push(doc);
         }
-        if (candidates.length === 0) return;
+        const rows: Row[] = [];
+        if (candidates.length === 0) return rows;
         const originKeys = [...new Set(candidates.map((d) => itemKey(contractNo, 'invoice', d.originErpId!)))];
         const origins = await originRows(db, originKeys);
         const credited = await creditedSoFar(db, originKeys);
-        const rows: Row[] = [];
         for (const doc of candidates) {
           const key = itemKey(contractNo, 'credit_note', doc.erpId);
           const originKey = itemKey(contractNo, 'invoice', doc.originErpId!);
@@ -259,8 +273,50 @@ export async function planBacklog(options: PlanOptions): Promise<PlanReport> {
           m.set(key, doc.total.amount);
           credited.set(originKey, m);
         }
-        await insertRows(db, rows, report, skip);
+        return rows;
       });
+      const notesAtCesce = await checkAtCesce(noteRows);
+      await inTransaction(pool, (db) => insertRows(db, noteRows, report, skip, notesAtCesce));
+    };
+
+    // Documents new to the shared ledger are looked up at Cesce before they are queued: one that
+    // Cesce already holds (declared by cesce sync, in the portal, by a lost ledger) is recorded,
+    // never sent again. One sales list per suplemento and invoice month, kept for the next pages.
+    const salesLists = new Map<string, Map<string, { ref: string; amount: string }>>();
+    const salesAt = async (endorsementNo: string, invoiceMonth: string) => {
+      const k = `${endorsementNo}|${invoiceMonth}`;
+      let held = salesLists.get(k);
+      if (!held) {
+        held = new Map();
+        for await (const sale of client.sales.list({ endorsementNo, invoiceMonth, pageSize: 500 })) {
+          held.set(`${sale.invoiceNo}|${sale.amount.amount.startsWith('-') ? 'credit' : 'sale'}`, { ref: sale.saleCesceReferenceNo, amount: sale.amount.amount });
+        }
+        // Pages come roughly in date order: a few months of lists are enough to keep.
+        if (salesLists.size >= SALES_LISTS_KEPT) salesLists.delete(salesLists.keys().next().value!);
+        salesLists.set(k, held);
+        report.cesceLists += 1;
+      }
+      return held;
+    };
+    const checkAtCesce = async (rows: Row[]): Promise<Map<string, AtCesce>> => {
+      const out = new Map<string, AtCesce>();
+      if (rows.length === 0) return out;
+      const { rows: existing } = await pool.query<{ key: string }>(`SELECT key FROM ${SCHEMA}.items WHERE key = ANY($1::text[])`, [rows.map((r) => r.key)]);
+      const known = new Set(existing.map((r) => r.key));
+      for (const r of rows) {
+        if (known.has(r.key)) continue;
+        const held = (await salesAt(r.endorsementNo, toInvoiceMonth(r.invoiceDate))).get(`${r.invoiceNo}|${r.kind === 'credit_note' ? 'credit' : 'sale'}`);
+        if (!held) continue;
+        if (compareDecimal(held.amount, r.request.amount.amount) === 0) out.set(r.key, { state: 'declared', ref: held.ref, message: null });
+        else {
+          out.set(r.key, {
+            state: 'rejected',
+            ref: held.ref,
+            message: `Cesce already holds sale ${held.ref} for ${r.invoiceNo} with amount ${held.amount}, but the ERP says ${r.request.amount.amount}: correct the ERP or have the sale corrected at Cesce; it is never sent blindly`,
+          });
+        }
+      }
+      return out;
     };
 
     let batch: SaleDocument[] = [];
@@ -357,7 +413,7 @@ async function creditedSoFar(db: PoolClient, originKeys: string[]): Promise<Map<
  * counted as planned; a document whose number another document of the same customer already holds
  * is skipped (Cesce tells sales apart by number).
  */
-async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip: (s: PlanSkip) => void): Promise<void> {
+async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip: (s: PlanSkip) => void, atCesce: Map<string, AtCesce> = new Map()): Promise<void> {
   if (rows.length === 0) return;
   const cols = {
     key: rows.map((r) => r.key),
@@ -372,15 +428,40 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
     origin: rows.map((r) => r.originKey),
     hash: rows.map((r) => r.payloadHash),
     request: rows.map((r) => JSON.stringify(r.request)),
+    // Documents Cesce already holds (declared by cesce sync, the portal, an earlier ledger) are
+    // recorded as declared, or as a conflict when Cesce holds the number with another amount.
+    state: rows.map((r) => atCesce.get(r.key)?.state ?? 'queued'),
+    ref: rows.map((r) => atCesce.get(r.key)?.ref ?? null),
+    message: rows.map((r) => atCesce.get(r.key)?.message ?? null),
   };
-  const { rows: inserted } = await db.query<{ key: string; kind: string; contract_no: string }>(
-    `INSERT INTO ${SCHEMA}.items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, lane, invoice_no, invoice_date, endorsement_no, origin_key, payload_hash, request_json, state)
-     SELECT k, c, t, e, r, d, c || ':' || d, n, dt, en, o, h, q, 'queued'
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-         AS u(k, c, t, e, r, d, n, dt, en, o, h, q)
+  const { rows: inserted } = await db.query<{ key: string; kind: string; contract_no: string; state: string; erp_ref: string; message: string | null }>(
+    `INSERT INTO ${SCHEMA}.items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, lane, invoice_no, invoice_date, endorsement_no, origin_key, payload_hash, request_json,
+                                  state, cesce_ref, message, http_status, kb_id, declared_at)
+     SELECT k, c, t, e, r, d, c || ':' || d, n, dt, en, o, h, q, st, ref, msg,
+            CASE WHEN st = 'rejected' THEN 0 END, CASE WHEN st = 'rejected' THEN $16 END, CASE WHEN st = 'declared' THEN now() END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                   $13::text[], $14::text[], $15::text[])
+         AS u(k, c, t, e, r, d, n, dt, en, o, h, q, st, ref, msg)
      ON CONFLICT DO NOTHING
-     RETURNING key, kind, contract_no`,
-    [cols.key, cols.contract, cols.kind, cols.erpId, cols.erpRef, cols.debtor, cols.invoiceNo, cols.invoiceDate, cols.endorsement, cols.origin, cols.hash, cols.request],
+     RETURNING key, kind, contract_no, state, erp_ref, message`,
+    [
+      cols.key,
+      cols.contract,
+      cols.kind,
+      cols.erpId,
+      cols.erpRef,
+      cols.debtor,
+      cols.invoiceNo,
+      cols.invoiceDate,
+      cols.endorsement,
+      cols.origin,
+      cols.hash,
+      cols.request,
+      cols.state,
+      cols.ref,
+      cols.message,
+      CONFLICT_KB_ID,
+    ],
   );
   const added = new Set(inserted.map((r) => r.key));
   const rest = rows.filter((r) => !added.has(r.key));
@@ -447,12 +528,14 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
     }
   }
   for (const r of inserted) {
-    if (r.kind === 'invoice') report.queued.invoices += 1;
+    if (r.state === 'declared') report.foundAtCesce += 1;
+    else if (r.state === 'rejected') report.conflicts.push({ erpRef: r.erp_ref, message: r.message ?? '' });
+    else if (r.kind === 'invoice') report.queued.invoices += 1;
     else report.queued.creditNotes += 1;
   }
   await addJobs(
     db,
-    [...inserted, ...refreshed].map((r) => ({ key: r.key, contractNo: r.contract_no, creditNote: r.kind === 'credit_note' })),
+    [...inserted.filter((r) => r.state === 'queued'), ...refreshed].map((r) => ({ key: r.key, contractNo: r.contract_no, creditNote: r.kind === 'credit_note' })),
   );
 }
 
@@ -493,3 +576,13 @@ async function requeue(pool: Pool, contractNo: string): Promise<number> {
 }
 
 export { MAX_JOB_ATTEMPTS };
+
+/** What Cesce already holds of a document new to the shared ledger. */
+interface AtCesce {
+  state: 'declared' | 'rejected';
+  ref: string;
+  message: string | null;
+}
+
+/** Sales lists (suplemento × invoice month) a plan keeps for the pages that follow. */
+const SALES_LISTS_KEPT = 48;

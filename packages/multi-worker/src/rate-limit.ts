@@ -19,6 +19,24 @@ export function credentialKey(baseUrl: string, clientId: string): string {
  */
 export const beforeSend = new AsyncLocalStorage<() => Promise<void>>();
 
+/** The last check before a create leaves: synchronous, run by `guardedFetch` as the request goes out. */
+export const sendGuard = new AsyncLocalStorage<{ check(): void }>();
+
+/**
+ * A fetch for the workers' Cesce clients: a POST to the API (not a token request) made while a
+ * worker declares an item runs that item's guard first, synchronously, as the request leaves, so a
+ * worker paused after its lease check does not send what another worker may have taken over.
+ */
+export function guardedFetch(base: typeof globalThis.fetch = globalThis.fetch): typeof globalThis.fetch {
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const request = input instanceof Request ? input : undefined;
+    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+    const url = request?.url ?? String(input);
+    if (method === 'POST' && !url.includes('/oauth2/')) sendGuard.getStore()?.check();
+    return base(input, init);
+  }) as typeof globalThis.fetch;
+}
+
 /**
  * A rate limit shared by every worker using one credential, on one or many machines: the GCRA
  * timestamp (see `@cesce-connect/core`'s rate-limit.ts) lives in one PostgreSQL row, advanced

@@ -17,7 +17,7 @@ import { CONFLICT_KB_ID, findSale, isFatal, type FoundAtCesce } from '@cesce-con
 import type { Pool } from 'pg';
 import { declareTask, type StoredRequest } from './planner.js';
 import { migrateQueue, quietLogger } from './queue.js';
-import { beforeSend } from './rate-limit.js';
+import { beforeSend, sendGuard } from './rate-limit.js';
 import { inTransaction, migrate, SCHEMA } from './schema.js';
 
 export interface WorkerOptions {
@@ -114,6 +114,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const clients = new Map(options.clients.map((c) => [c.contract.value, c]));
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const staleAfterMs = Math.max(1000, options.staleAfterMs ?? 30_000);
+  // A lease check older than this when the POST leaves means the process stalled in between.
+  const guardMs = Math.min(5_000, staleAfterMs / 2);
   const before = new Map(options.clients.map((c) => [c.contract.value, c.requestCounts]));
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const report: WorkerReport = {
@@ -224,6 +226,20 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     // --stale-after has its leases ended by the others, and one of them may have taken the item
     // over (looked it up, sent it): this one must then not send it again.
     let lost: string | undefined;
+    let checkedAt = Number.NEGATIVE_INFINITY;
+    // Checked synchronously by the guarded fetch (guardedFetch) as the POST leaves: a process paused
+    // between its lease check and the call (SIGSTOP, a VM paused) finds its check too old and does
+    // not send; the item is retried (and looked up at Cesce first).
+    const guard = {
+      check: (): void => {
+        if (lost) throw new LeaseLost(lost);
+        const age = performance.now() - checkedAt;
+        if (age > guardMs) {
+          lost = `its lease was checked ${Math.round(age)} ms before the call (the process was paused or starved): not sent`;
+          throw new LeaseLost(lost);
+        }
+      },
+    };
     const holdLease = async (): Promise<void> => {
       if (lost) throw new LeaseLost(lost);
       let held = false;
@@ -234,7 +250,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
           [key, id, leaseMs],
         );
         held = rowCount === 1;
-        if (!held) lost = 'another worker took it over';
+        if (held) checkedAt = performance.now();
+        else lost = 'another worker took it over';
       } catch (error) {
         lost = `its lease could not be checked (${error instanceof Error ? error.message : String(error)})`;
       }
@@ -242,7 +259,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     };
     const outcome: Outcome = await recordExchanges(
       (e) => exchanges.push(e),
-      () => beforeSend.run(holdLease, async (): Promise<Outcome> => {
+      () => sendGuard.run(guard, () => beforeSend.run(holdLease, async (): Promise<Outcome> => {
         // The client's retry policy, as the single-process engine applies it to creates: a 429 is
         // sent again after its Retry-After; after a timeout, reset or 5xx the sale is looked up at
         // Cesce first and sent again only if it is not there. What is left fails the job, which
@@ -274,7 +291,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
             lookFirst = lookFirst || kind === 'unknown';
           }
         }
-      }),
+      })),
     );
 
     // The outcome and the exchanges that led to it, in one statement (atomic, one round trip).

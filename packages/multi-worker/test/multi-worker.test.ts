@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ledger, runSync } from '@cesce-connect/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBacklog, queueStatus, runWorker } from '../src/index.js';
 import { salesAtCesce, startWorld, type World } from './support.js';
@@ -125,4 +129,35 @@ describe('multi-worker mode on PostgreSQL (library)', () => {
       await faulty.close();
     }
   }, 180_000);
+
+  it('does not queue what cesce sync (or anyone) already declared: found at Cesce and recorded, so running both never declares twice', async () => {
+    const both = await startWorld({ invoices: 150, creditNotes: 15, seed: 21 });
+    const dir = mkdtempSync(join(tmpdir(), 'cesce-mw-sync-'));
+    const ledger = new Ledger(join(dir, 'ledger.sqlite'));
+    try {
+      const syncSource = both.source();
+      const synced = await runSync({ source: syncSource, client: both.client(), ledger });
+      await syncSource.close();
+      expect(synced.salesDeclared + synced.creditNotesDeclared).toBe(165);
+      const pool = both.pool();
+      const source = both.source();
+      const plan = await planBacklog({ pool, source, client: both.client() });
+      await source.close();
+      expect(plan.queued).toEqual({ invoices: 0, creditNotes: 0 });
+      expect(plan.foundAtCesce).toBe(165);
+      const reports = await Promise.all([0, 1].map(() => runWorker({ pool: both.pool(), clients: [both.client()], drain: true, pollMs: 200 })));
+      expect(reports.reduce((n, r) => n + r.requests.cesce, 0)).toBe(0);
+      const status = await queueStatus(pool);
+      expect(status.items).toEqual([{ contractNo: plan.contractNo, state: 'declared', count: 165 }]);
+      const sales = await salesAtCesce(both.client(), [...new Set((await pool.query<{ e: string }>('SELECT DISTINCT endorsement_no AS e FROM cesce.items')).rows.map((r) => r.e))]);
+      expect(sales).toHaveLength(165);
+      // And the Cesce reference each item records is the one cesce sync got.
+      const refs = (await pool.query<{ key: string; cesce_ref: string }>('SELECT key, cesce_ref FROM cesce.items')).rows;
+      for (const r of refs) expect(ledger.get(r.key)?.cesceRef).toBe(r.cesce_ref);
+    } finally {
+      ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+      await both.close();
+    }
+  }, 120_000);
 });

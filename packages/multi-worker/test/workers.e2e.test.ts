@@ -165,3 +165,35 @@ describe('cesce worker: configuration mistakes', () => {
     expect(bad.stderr).toMatch(/--concurrency must be a whole number from 1 to 64, not 'lots'/);
   });
 });
+
+describe('cesce sync on a config of the multi-worker mode', () => {
+  let world: World;
+  let dir: string;
+  beforeAll(async () => {
+    world = await startWorld({ invoices: 60, creditNotes: 6, seed: 8 });
+    dir = mkdtempSync(join(tmpdir(), 'cesce-workers-sync-'));
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('requests classifications only and declares no sale: the workers are the contract’s one declarer', async () => {
+    const config = writeWorkerConfig(join(dir, 'cesce.config.json'), world);
+    const env = { CESCE_TEST_DATABASE_URL: world.pg.url };
+    const ledger = join(dir, 'ledger.sqlite');
+    const sync = await cesce(['sync', '--config', config, '--ledger', ledger, '--json'], env);
+    expect(sync.stderr).toMatch(/this config has a workers section: .*requests classifications only/);
+    const report = JSON.parse(sync.stdout);
+    expect(report.salesDeclared + report.creditNotesDeclared).toBe(0);
+    expect(report.read.documents).toBe(0);
+    const counts = (await (await fetch(`${world.cesce.url}/_emulator/requests`)).json()) as { byOperation: Record<string, number> };
+    expect(counts.byOperation['sales.create'] ?? 0).toBe(0);
+    // The workers then declare everything, once.
+    const plan = JSON.parse((await cesce(['worker', 'plan', '--config', config, '--json'], env)).stdout);
+    expect(plan.queued).toEqual({ invoices: 60, creditNotes: 6 });
+    const run = await cesce(['worker', 'run', '--config', config, '--drain', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).declared).toEqual({ invoices: 60, creditNotes: 6 });
+  }, 120_000);
+});

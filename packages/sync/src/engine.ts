@@ -84,6 +84,11 @@ export interface SyncOptions {
    */
   createAttempts?: number | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /**
+   * False: request classifications (and write them back) but read, plan and declare no sale, for a
+   * contract whose sales the multi-worker mode declares (one declarer per contract). Default true.
+   */
+  declareSales?: boolean | undefined;
 }
 
 type Domain = 'classifications' | 'sales';
@@ -406,7 +411,20 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   const debtors = new Map<string, Debtor>();
   for await (const d of source.debtors()) debtors.set(d.erpId, d);
   if (!dryRun) ledger.recordDebtors(contractNo, [...debtors.values()].map((d) => ({ erpId: d.erpId, name: d.name, taxCode: d.taxCode })));
-  const read = await readDocuments(options, contractNo, unsettled, (n) => progress({ phase: 'read', done: n, total: 0 }));
+  // Classifications only (the contract's sales are declared by the multi-worker mode): no document
+  // is read, planned or declared, and no watermark is stored.
+  const declareSales = options.declareSales !== false;
+  const read: DocumentsRead = declareSales
+    ? await readDocuments(options, contractNo, unsettled, (n) => progress({ phase: 'read', done: n, total: 0 }))
+    : {
+        documents: [],
+        gone: [],
+        scope: null,
+        watermark: null,
+        previous: null,
+        future: [],
+        summary: { mode: 'full', fullReason: 'classifications only: this contract\'s sales are declared by the multi-worker mode', changedSince: null, reopened: 0, stored: null },
+      };
   report.mode = read.summary.mode;
   report.read = { ...read.summary, debtors: debtors.size, documents: read.documents.length };
   const documents = read.documents;
@@ -482,7 +500,7 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
 
   // Declared documents the ERP no longer shows as posted (cancelled, reset to draft, deleted):
   // Cesce still insures them, so say so. Only a full read can tell.
-  for (const item of incremental ? [] : ledger.inState(contractNo, 'declared')) {
+  for (const item of incremental || !declareSales ? [] : ledger.inState(contractNo, 'declared')) {
     if (item.kind === 'classification' || docsById.has(item.erpId)) continue;
     const body = JSON.parse(item.requestJson ?? '{}') as { invoiceDate?: string };
     const invoiceDate = body.invoiceDate ? fromCesceDate(body.invoiceDate) : null;
@@ -965,7 +983,8 @@ async function execute(options: SyncOptions): Promise<SyncReport> {
   }
 
   if (!dryRun && read.scope) ledger.settle(contractNo, read.scope, ...openState(documents, report, (d) => ledger.get(itemKey(contractNo, d.kind, d.erpId))));
-  if (!dryRun && checkAtCesce) ledger.markAdoptionDone(contractNo);
+  // Nothing was looked up at Cesce when no sale was planned: a later run that declares must still adopt.
+  if (!dryRun && checkAtCesce && declareSales) ledger.markAdoptionDone(contractNo);
   const after = client.requestCounts;
   report.requests = { cesce: after.api - before.api, token: after.token - before.token };
   report.durationMs = Date.now() - started;

@@ -106,6 +106,9 @@ export async function syncOnce(flags: SyncFlags, options: { progress: boolean })
     // e.g. a ledger readable by other users, made owner-only.
     for (const notice of ledger.notices) process.stderr.write(`cesce: ${notice}\n`);
     if (flags.forceUnlock) ledger.forceUnlock();
+    if (config.workers) {
+      process.stderr.write('cesce: this config has a workers section: its sales are declared by `cesce worker run`, so this sync requests classifications only (and declares no sale)\n');
+    }
     const report = await runSync({
       source,
       client,
@@ -115,6 +118,9 @@ export async function syncOnce(flags: SyncFlags, options: { progress: boolean })
       fromDate: config.sync.fromDate,
       verifyAtCesce: flags.verifyAtCesce ?? false,
       full: flags.full ?? false,
+      // One declarer per contract: a config with a `workers` section belongs to the multi-worker
+      // mode, whose workers declare its sales; cesce sync then requests classifications only.
+      declareSales: !config.workers,
       onProgress: (e) => progress.update(`${PHASES[e.phase]} ${e.total ? `${e.done}/${e.total}` : e.done}`),
     });
     progress.done();

@@ -1,5 +1,5 @@
 import { CesceClient, ConfigError, findEntry, redact, resolveEnvironment, type ErpSource } from '@cesce-connect/core';
-import { credentialKey, PgRateLimiter, planBacklog, queueStatus, runWorker, type PlanReport, type QueueStatus, type WorkerReport } from '@cesce-connect/multi-worker';
+import { credentialKey, guardedFetch, PgRateLimiter, planBacklog, queueStatus, runWorker, type PlanReport, type QueueStatus, type WorkerReport } from '@cesce-connect/multi-worker';
 import pg from 'pg';
 import { loadConfig, secretsOf, type Config } from '../config.js';
 import { sourceFromConfig } from '../erp-source.js';
@@ -90,6 +90,8 @@ function clientOf(config: LoadedConfig, pool: pg.Pool | null): CesceClient {
     scope: c.scope,
     timeoutMs: c.timeoutMs,
     tlsCa: c.tlsCa,
+    // The last lease check runs as each declaration leaves (see guardedFetch).
+    fetch: guardedFetch(),
     rateLimiter: c.rateLimit && pool ? new PgRateLimiter(pool, credentialKey(gateway, c.clientId), c.rateLimit) : undefined,
   });
   return client;
@@ -157,9 +159,12 @@ export async function workerPlanCommand(flags: WorkerFlags): Promise<number> {
       });
     });
     progress.done();
-    if (json) process.stdout.write(`${JSON.stringify({ ok: true, exitCode: report.skippedCount > 0 ? 2 : 0, ...report }, null, 2)}\n`);
+    // Like cesce sync: skipped documents are listed but do not fail the run; what needs a person at
+    // Cesce (a conflict, a document changed after it was declared) does.
+    const exitCode = report.conflicts.length + report.skipped.filter((x) => x.field === 'document').length > 0 ? 2 : 0;
+    if (json) process.stdout.write(`${JSON.stringify({ ok: true, exitCode, ...report }, null, 2)}\n`);
     else process.stdout.write(`${formatPlan(report, file!)}\n`);
-    return report.skippedCount > 0 ? 2 : 0;
+    return exitCode;
   } catch (error) {
     progress.done();
     printFatal(error, { json, secrets, verbose: flags.verbose ?? false });
@@ -174,14 +179,21 @@ export function formatPlan(r: PlanReport, file: string): string {
     `Planned contract ${r.contractNo} from ${r.erp.system} ${r.erp.version} (${r.erp.company}) into the shared ledger in PostgreSQL`,
     `  read        ${r.read.debtors} customers, ${r.read.documents} documents`,
     `  queued      ${r.queued.invoices} invoices, ${r.queued.creditNotes} credit notes (already planned: ${r.alreadyPlanned}; queued again: ${r.requeued}; changed in the ERP since planned, queued with the new data: ${r.refreshed})`,
-    `  Cesce       ${r.lookups} classification look-ups (${r.requests.cesce} calls, ${r.requests.token} token requests) in ${(r.durationMs / 1000).toFixed(1)} s`,
+    ...(r.foundAtCesce > 0 ? [`  found       ${r.foundAtCesce} documents Cesce already holds (declared by cesce sync, the portal or an earlier ledger): recorded, not queued`] : []),
+    `  Cesce       ${r.lookups} classification look-ups (${r.cesceLists} sales lists; ${r.requests.cesce} calls, ${r.requests.token} token request${r.requests.token === 1 ? '' : 's'}) in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
+  if (r.conflicts.length > 0) {
+    lines.push(`  conflicts   ${r.conflicts.length} documents Cesce holds under the same number with another amount (never sent):`);
+    for (const c of r.conflicts) lines.push(`    - ${c.erpRef}: ${c.message}`);
+  }
   if (r.skippedCount > 0) {
     lines.push(`  skipped     ${r.skippedCount} documents, not queued:`);
     for (const s of r.skipped) lines.push(`    - ${s.erpRef}${s.field ? ` [${s.field}]` : ''}: ${s.reason}`);
     if (r.skippedCount > r.skipped.length) lines.push(`    ... and ${r.skippedCount - r.skipped.length} more (all of them with --json)`);
   }
-  lines.push('', `Next: start one or more workers (on any machine that reaches PostgreSQL and Cesce): cesce worker run --config ${file} --drain`);
+  if (r.queued.invoices + r.queued.creditNotes + r.requeued + r.refreshed > 0) {
+    lines.push('', `Next: start one or more workers (on any machine that reaches PostgreSQL and Cesce): cesce worker run --config ${file} --drain`);
+  }
   return lines.join('\n');
 }
 
@@ -306,8 +318,10 @@ export function formatStatus(s: QueueStatus, contractNo: string): string {
   const lines = [
     `Shared ledger, contract ${contractNo}:`,
     `  declared ${count('declared')}, queued ${count('queued')}, sending ${count('sending')}, failed (retried, looked up first) ${count('failed')}, waiting for their invoice ${count('waiting')}, rejected ${count('rejected')}`,
-    `  jobs: ${s.jobs.pending} waiting, ${s.jobs.running} running, ${s.jobs.failedForGood} out of attempts (queued again by the next plan)`,
-    `  workers alive: ${s.workers.length}${s.workers.map((w) => `\n    - ${w.id} (since ${w.startedAt}, last heartbeat ${w.heartbeatAt})`).join('')}`,
+    `  jobs: ${s.jobs.pending} pending, ${s.jobs.running} running, ${s.jobs.failedForGood} failed for good (out of attempts; queued again by the next plan)`,
+    `  workers registered: ${s.workers.length}${s.workers
+      .map((w) => `\n    - ${w.id} (since ${w.startedAt}, last heartbeat ${Math.max(0, Math.round((Date.now() - Date.parse(w.heartbeatAt)) / 1000))} s ago${Date.now() - Date.parse(w.heartbeatAt) > 30_000 ? ': stopped beating, released by the next worker' : ''})`)
+      .join('')}`,
   ];
   if (s.rejected.length > 0) {
     lines.push('  rejected (newest first):');

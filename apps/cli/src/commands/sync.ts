@@ -74,6 +74,10 @@ Continuous operation (--watch INTERVAL):
   --watch cannot be combined with --dry-run (a dry run changes nothing, so it would print the same
   plan again and again); --force-unlock applies to the first run only.
 
+Multi-worker mode: on a config with a "workers" section the contract's sales are declared by
+\`cesce worker run\` (one declarer per contract), so \`cesce sync\` requests classifications only
+and declares no sale (see \`cesce worker --help\`).
+
 Exit codes:
   0    finished; nothing rejected, failed or in conflict in this run (earlier rejections are listed)
   1    fatal error (bad config, ERP or Cesce unreachable, wrong credentials, expired policy)

@@ -26,8 +26,10 @@ The config gets a "workers" section (the connection string is a secret: give it 
 The tables are created on first use (schema "cesce", and graphile-worker's "graphile_worker").
 "cesce.rateLimit": { "requestsPerSecond": 20 } is shared by every worker using the credential.
 
-Classification requests stay with \`cesce sync\` (one per customer, each may cost study fees);
-the planner queues the invoices of customers Cesce has classified.`,
+One declarer per contract: on a config with a "workers" section, \`cesce sync\` requests
+classifications only (one per customer, each may cost study fees) and declares no sale. The planner
+queues the invoices of customers Cesce has classified, and records as declared the documents Cesce
+already holds (declared by \`cesce sync\` before the switch, or in the portal).`,
     );
 
   worker
@@ -39,9 +41,10 @@ the planner queues the invoices of customers Cesce has classified.`,
     .addHelpText(
       'after',
       `
-Exit codes: 0 planned, nothing skipped; 2 planned, some documents skipped (listed with the record
-and field); 1 error (config, ERP, Cesce or PostgreSQL unreachable, another plan of the contract
-running).
+Exit codes: 0 planned (documents not queued are listed with the record and field, as cesce sync
+lists them); 2 planned, but some documents need a person at Cesce (held there with another amount,
+or changed in the ERP after they were declared); 1 error (config, ERP, Cesce or PostgreSQL
+unreachable, another plan of the contract running).
 
 Example:
   $ CESCE_DATABASE_URL=postgres://cesce:secret@db.internal/cesce cesce worker plan --config cesce.config.json`,
