@@ -435,9 +435,9 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
     message: rows.map((r) => atCesce.get(r.key)?.message ?? null),
   };
   const { rows: inserted } = await db.query<{ key: string; kind: string; contract_no: string; state: string; erp_ref: string; message: string | null }>(
-    `INSERT INTO ${SCHEMA}.items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, lane, invoice_no, invoice_date, endorsement_no, origin_key, payload_hash, request_json,
+    `INSERT INTO ${SCHEMA}.items (key, contract_no, kind, erp_id, erp_ref, debtor_erp_id, invoice_no, invoice_date, endorsement_no, origin_key, payload_hash, request_json,
                                   state, cesce_ref, message, http_status, kb_id, declared_at)
-     SELECT k, c, t, e, r, d, c || ':' || d, n, dt, en, o, h, q, st, ref, msg,
+     SELECT k, c, t, e, r, d, n, dt, en, o, h, q, st, ref, msg,
             CASE WHEN st = 'rejected' THEN 0 END, CASE WHEN st = 'rejected' THEN $16 END, CASE WHEN st = 'declared' THEN now() END
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                    $13::text[], $14::text[], $15::text[])
@@ -474,7 +474,7 @@ async function insertRows(db: PoolClient, rows: Row[], report: PlanReport, skip:
     // number is held by another document.
     ({ rows: refreshed } = await db.query<{ key: string; kind: string; contract_no: string }>(
       `UPDATE ${SCHEMA}.items i
-          SET erp_ref = u.r, debtor_erp_id = u.d, lane = i.contract_no || ':' || u.d, invoice_no = u.n, invoice_date = u.dt,
+          SET erp_ref = u.r, debtor_erp_id = u.d, invoice_no = u.n, invoice_date = u.dt,
               endorsement_no = u.en, origin_key = u.o, payload_hash = u.h, request_json = u.q,
               state = CASE WHEN i.state = 'rejected' THEN 'queued' ELSE i.state END,
               http_status = NULL, kb_id = NULL, message = NULL, updated_at = now()
@@ -575,7 +575,6 @@ async function requeue(pool: Pool, contractNo: string): Promise<number> {
   });
 }
 
-export { MAX_JOB_ATTEMPTS };
 
 /** What Cesce already holds of a document new to the shared ledger. */
 interface AtCesce {

@@ -21,7 +21,6 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.items (
   erp_id         text NOT NULL,
   erp_ref        text NOT NULL,
   debtor_erp_id  text NOT NULL,
-  lane           text NOT NULL,
   invoice_no     text NOT NULL,
   invoice_date   text NOT NULL,
   endorsement_no text NOT NULL,

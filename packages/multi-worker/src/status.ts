@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { SCHEMA } from './schema.js';
+import { declareTask } from './planner.js';
+import { DECLARE_TASK, SCHEMA } from './schema.js';
 
 export interface QueueStatus {
   /** Items per contract and state. */
@@ -29,8 +30,9 @@ export async function queueStatus(pool: Pool, contractNo?: string): Promise<Queu
           `SELECT count(*) FILTER (WHERE attempts < max_attempts AND locked_at IS NULL) AS pending,
                   count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
                   count(*) FILTER (WHERE attempts >= max_attempts) AS dead
-             FROM graphile_worker.jobs WHERE task_identifier LIKE 'cesce\\_declare\\_%' ${contractNo ? "AND task_identifier = 'cesce_declare_' || $1" : ''}`,
-          params,
+             FROM graphile_worker.jobs WHERE ${contractNo ? 'task_identifier = $1' : "task_identifier LIKE $1"}`,
+          // One task per contract (declareTask); all of them without a contract.
+          [contractNo ? declareTask(contractNo) : `${DECLARE_TASK.replace(/_/g, '\\_')}\\_%`],
         )
       ).rows[0]
     : undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ledger, runSync } from '@cesce-connect/sync';
+import { CONFLICT_KB_ID, Ledger, runSync } from '@cesce-connect/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBacklog, queueStatus, runWorker } from '../src/index.js';
 import { salesAtCesce, startWorld, type World } from './support.js';
@@ -139,16 +139,30 @@ describe('multi-worker mode on PostgreSQL (library)', () => {
       const synced = await runSync({ source: syncSource, client: both.client(), ledger });
       await syncSource.close();
       expect(synced.salesDeclared + synced.creditNotesDeclared).toBe(165);
+      // One invoice changed in the ERP since cesce sync declared it: Cesce holds its number with
+      // another amount, a conflict recorded and never sent.
+      const moves = (both.dataset.odoo as unknown as { records: Record<string, Record<string, unknown>[]> }).records['account.move']!;
+      const credited = new Set(moves.map((m) => m.reversed_entry_id).filter(Array.isArray).map((r) => (r as unknown[])[0]));
+      const move = moves.find((m) => m.move_type === 'out_invoice' && m.state === 'posted' && !credited.has(m.id))!;
+      const halved = Object.fromEntries(
+        Object.entries(move).filter(([k, v]) => /^amount_(total|untaxed|tax|residual)/.test(k) && typeof v === 'number').map(([k, v]) => [k, Math.round((v as number) * 50) / 100]),
+      );
+      (both.odoo as unknown as { update(model: string, id: number, fields: Record<string, unknown>): void }).update('account.move', move.id as number, halved);
       const pool = both.pool();
       const source = both.source();
       const plan = await planBacklog({ pool, source, client: both.client() });
       await source.close();
       expect(plan.queued).toEqual({ invoices: 0, creditNotes: 0 });
-      expect(plan.foundAtCesce).toBe(165);
+      expect(plan.foundAtCesce).toBe(164);
+      expect(plan.conflicts).toEqual([{ erpRef: expect.stringContaining(String(move.name)), message: expect.stringMatching(/^Cesce already holds sale \d+ for .* with amount .*, but the ERP says .*: correct the ERP or have the sale corrected at Cesce/) }]);
       const reports = await Promise.all([0, 1].map(() => runWorker({ pool: both.pool(), clients: [both.client()], drain: true, pollMs: 200 })));
       expect(reports.reduce((n, r) => n + r.requests.cesce, 0)).toBe(0);
       const status = await queueStatus(pool);
-      expect(status.items).toEqual([{ contractNo: plan.contractNo, state: 'declared', count: 165 }]);
+      expect(status.items).toEqual([
+        { contractNo: plan.contractNo, state: 'declared', count: 164 },
+        { contractNo: plan.contractNo, state: 'rejected', count: 1 },
+      ]);
+      expect(status.rejected).toEqual([expect.objectContaining({ kbId: CONFLICT_KB_ID, httpStatus: 0 })]);
       const sales = await salesAtCesce(both.client(), [...new Set((await pool.query<{ e: string }>('SELECT DISTINCT endorsement_no AS e FROM cesce.items')).rows.map((r) => r.e))]);
       expect(sales).toHaveLength(165);
       // And the Cesce reference each item records is the one cesce sync got.
